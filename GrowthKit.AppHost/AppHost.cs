@@ -1,0 +1,33 @@
+using GrowthKit.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Where a container runtime answers, Postgres and RabbitMQ run as containers; otherwise as local
+// processes. Either way the services see the same two connection strings.
+var infrastructure = builder.AddGrowthKitInfrastructure();
+var db = infrastructure.Database;
+var messaging = infrastructure.Messaging;
+
+// Signs the tokens the gateway hands to services; generated per run, never stored.
+var internalTokenKey = builder.AddParameter("internal-token-key",
+    new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
+var adminKey = builder.AddParameter("admin-key",
+    new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true);
+
+var icp = builder.AddGrowthKitService<Projects.GrowthKit_Icp>("icp", db, messaging, internalTokenKey);
+var leads = builder.AddGrowthKitService<Projects.GrowthKit_Leads>("leads", db, messaging, internalTokenKey);
+var scoring = builder.AddGrowthKitService<Projects.GrowthKit_Scoring>("scoring", db, messaging, internalTokenKey);
+var refinement = builder.AddGrowthKitService<Projects.GrowthKit_Refinement>("refinement", db, messaging, internalTokenKey);
+
+builder.AddProject<Projects.GrowthKit_Gateway>("gateway")
+    .WithGatewayEndpoint(builder.Configuration["GrowthKit:Port"])
+    .WithReference(db).WaitFor(db)
+    .WithReference(icp).WaitFor(icp)
+    .WithReference(leads).WaitFor(leads)
+    .WithReference(scoring).WaitFor(scoring)
+    .WithReference(refinement).WaitFor(refinement)
+    .WithEnvironment("GrowthKit__InternalTokenKey", internalTokenKey)
+    .WithEnvironment("GrowthKit__AdminKey", adminKey)
+    .WithHttpHealthCheck("/health");
+
+builder.Build().Run();

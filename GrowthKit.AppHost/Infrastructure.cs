@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace GrowthKit.AppHost;
+
+public enum InfrastructureMode { Containers, LocalProcesses }
+
+public sealed record GrowthKitInfrastructure(
+    InfrastructureMode Mode,
+    IResourceBuilder<IResourceWithConnectionString> Database,
+    IResourceBuilder<IResourceWithConnectionString> Messaging);
+
+public static class Infrastructure
+{
+    public const string DatabaseName = "growthkit";
+    public const string MessagingName = "messaging";
+
+    /// <summary>
+    /// <c>GrowthKit:Infrastructure</c> = <c>containers</c> | <c>local</c> forces the choice; otherwise
+    /// containers exactly when a container runtime answers.
+    /// </summary>
+    public static InfrastructureMode Choose(string? setting, Func<bool> containerRuntimeAnswers) =>
+        setting?.Trim().ToLowerInvariant() switch
+        {
+            "containers" => InfrastructureMode.Containers,
+            "local" => InfrastructureMode.LocalProcesses,
+            _ => containerRuntimeAnswers() ? InfrastructureMode.Containers : InfrastructureMode.LocalProcesses,
+        };
+
+    public static GrowthKitInfrastructure AddGrowthKitInfrastructure(this IDistributedApplicationBuilder builder)
+    {
+        var mode = Choose(builder.Configuration["GrowthKit:Infrastructure"], DockerAnswers);
+        return mode == InfrastructureMode.Containers
+            ? AddContainers(builder)
+            : LocalInfrastructure.Add(builder);
+    }
+
+    private static GrowthKitInfrastructure AddContainers(IDistributedApplicationBuilder builder)
+    {
+        var postgres = builder.AddPostgres("postgres").WithDataVolume();
+        var rabbit = builder.AddRabbitMQ(MessagingName).WithDataVolume();
+        return new GrowthKitInfrastructure(InfrastructureMode.Containers,
+            postgres.AddDatabase(DatabaseName), rabbit);
+    }
+
+    /// <summary>`docker info` fails fast when only the client is installed (no daemon).</summary>
+    private static bool DockerAnswers()
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo("docker", "info --format {{.ServerVersion}}")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            });
+            if (process is null) return false;
+            if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
+            {
+                process.Kill(entireProcessTree: true);
+                return false;
+            }
+            return process.ExitCode == 0;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}

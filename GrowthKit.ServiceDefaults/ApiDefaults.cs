@@ -1,0 +1,89 @@
+using System.Text.Json;
+using FluentValidation.Results;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace GrowthKit.ServiceDefaults;
+
+public static class ApiDefaults
+{
+    /// <summary>Problem details for every error, OpenAPI, and 400s (not 500s) for unreadable bodies.</summary>
+    public static IHostApplicationBuilder AddGrowthKitApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Binding failures throw, so the handler can name the offending field instead of a bare 400.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
+        });
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication UseGrowthKitApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi().AllowAnonymous();
+        return app;
+    }
+
+    public static ProblemHttpResult ValidationProblem(this ValidationResult result, int statusCode) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(result.ToDictionary())
+        {
+            Status = statusCode,
+            Title = statusCode == StatusCodes.Status422UnprocessableEntity
+                ? "The request breaks a rule."
+                : "The request is invalid.",
+        });
+
+    public static ProblemHttpResult NotFoundProblem(string what) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"{what} not found.");
+
+    /// <summary>Maps <see cref="BadHttpRequestException"/> (unreadable JSON, oversize body) to a problem.</summary>
+    private sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+        {
+            if (exception is not BadHttpRequestException bad) return false;
+
+            var errors = new Dictionary<string, string[]>();
+            if (bad.InnerException is JsonException json)
+            {
+                errors[JsonPathToField(json.Path)] = [json.Message];
+            }
+            else
+            {
+                errors["body"] = [bad.Message];
+            }
+
+            context.Response.StatusCode = bad.StatusCode;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                Exception = exception,
+                ProblemDetails = new HttpValidationProblemDetails(errors)
+                {
+                    Status = bad.StatusCode,
+                    Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                        ? "The request body is too large."
+                        : "The request body could not be read.",
+                },
+            });
+        }
+
+        /// <summary><c>$.criteria[0].weight</c> → <c>criteria[0].weight</c>; the root is <c>body</c>.</summary>
+        private static string JsonPathToField(string? path) =>
+            string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$').TrimStart('.');
+    }
+}

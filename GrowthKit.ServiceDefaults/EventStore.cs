@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.MultiTenancy;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Weasel.Core;
+
+namespace GrowthKit.ServiceDefaults;
+
+public static class EventStore
+{
+    public const string ConnectionName = "growthkit";
+    public const string TraceParentHeader = "traceparent";
+    public const string TraceStateHeader = "tracestate";
+
+    /// <summary>
+    /// Marten with one schema per service, conjoined tenancy for documents and events, event
+    /// headers (trace context travels in them) and the async daemon for subscriptions.
+    /// </summary>
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddGrowthKitMarten(
+        this IHostApplicationBuilder builder, string schema, Action<StoreOptions>? configure = null)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
+                               ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not configured.");
+
+        builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: ["ready"]);
+
+        return builder.Services.AddMarten(opts =>
+            {
+                opts.Connection(connectionString);
+                opts.DatabaseSchemaName = schema;
+                opts.Events.DatabaseSchemaName = schema;
+                opts.Events.TenancyStyle = TenancyStyle.Conjoined;
+                opts.Events.MetadataConfig.HeadersEnabled = true;
+                opts.Policies.AllDocumentsAreMultiTenanted();
+                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                configure?.Invoke(opts);
+            })
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            .AddAsyncDaemon(DaemonMode.Solo);
+    }
+
+    /// <summary>
+    /// Events are relayed to the broker after the request has ended; carrying the W3C trace context
+    /// in the events' headers lets the relay continue the request's trace.
+    /// </summary>
+    public static void StampTraceContext(this IDocumentSession session)
+    {
+        if (Activity.Current is not { } activity) return;
+        session.SetHeader(TraceParentHeader, activity.Id!);
+        if (!string.IsNullOrEmpty(activity.TraceStateString))
+        {
+            session.SetHeader(TraceStateHeader, activity.TraceStateString);
+        }
+    }
+
+    public static ActivityContext? TraceContext(this IEvent @event)
+    {
+        var parent = @event.GetHeader(TraceParentHeader)?.ToString();
+        var state = @event.GetHeader(TraceStateHeader)?.ToString();
+        return parent is not null && ActivityContext.TryParse(parent, state, out var context) ? context : null;
+    }
+}

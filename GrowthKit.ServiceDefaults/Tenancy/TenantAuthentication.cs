@@ -1,0 +1,38 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace GrowthKit.ServiceDefaults.Tenancy;
+
+public static class TenantAuthentication
+{
+    /// <summary>Every endpoint of a service requires the gateway's token unless marked anonymous.</summary>
+    public static IHostApplicationBuilder AddTenantAuthentication(this IHostApplicationBuilder builder)
+    {
+        var secret = builder.Configuration[InternalToken.ConfigurationKey]
+                     ?? throw new InvalidOperationException($"{InternalToken.ConfigurationKey} is not configured.");
+        var key = InternalToken.SigningKey(secret);
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(o =>
+            {
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters = InternalToken.ValidationParameters(key);
+            });
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder()
+                .RequireAuthenticatedUser()
+                .RequireClaim(InternalToken.TenantClaim)
+                .Build());
+        return builder;
+    }
+
+    public static Guid TenantId(this ClaimsPrincipal user) =>
+        Guid.Parse(user.FindFirstValue(InternalToken.TenantClaim)
+                   ?? throw new InvalidOperationException("The request carries no tenant."));
+
+    /// <summary>Who made the change, as recorded in history: the API key's name.</summary>
+    public static string Actor(this ClaimsPrincipal user) => user.FindFirstValue(InternalToken.ActorClaim) ?? "unknown";
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Starts the whole GrowthKit system: provisions PostgreSQL and RabbitMQ when missing, builds, runs the
+# Aspire AppHost, waits until the gateway is healthy and prints where everything is.
+# Ctrl-C (or SIGTERM) stops everything.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$PWD
+
+bash eng/provision.sh
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export ASPIRE_VERSION_CHECK_DISABLED=true
+port=${GROWTHKIT_PORT:-8080}
+admin_key=${GROWTHKIT_ADMIN_KEY:-$(head -c 64 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 40)}
+
+# Data must be reachable by the postgres user, which a folder under /root is not.
+default_data="$root/.data"
+if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$root" 2>/dev/null; then
+  default_data=/var/lib/growthkit
+fi
+data=${GROWTHKIT_DATA_DIR:-$default_data}
+mkdir -p "$data"
+
+echo "Building…"
+dotnet build GrowthKit.AppHost -c Release -nologo -v quiet
+
+log="$data/apphost.log"
+dashboard_url=${GROWTHKIT_DASHBOARD_URL:-http://127.0.0.1:18888}
+# Secrets travel in the environment (not the command line, which `ps` shows).
+env "Parameters__admin-key=$admin_key" \
+  GrowthKit__Port="$port" GrowthKit__DataDir="$data" GrowthKit__DurableStorage=true \
+  DcpPublisher__WaitForResourceCleanup=true \
+  ASPIRE_ALLOW_UNSECURED_TRANSPORT=true ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true \
+  ASPNETCORE_URLS="$dashboard_url" ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:18890 \
+  ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production \
+  setsid dotnet run --project GrowthKit.AppHost -c Release --no-build --no-launch-profile >"$log" 2>&1 &
+apphost=$!
+
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping GrowthKit…"
+  kill -TERM "$apphost" 2>/dev/null || true
+  for _ in $(seq 1 25); do kill -0 "$apphost" 2>/dev/null || break; sleep 1; done
+  # Whatever is left of the process group (DCP, services, servers) goes now.
+  kill -KILL -- "-$apphost" 2>/dev/null || true
+  bash eng/stop-leftovers.sh "$data" || true
+  echo "Stopped."
+}
+trap stop INT TERM EXIT
+
+echo "Starting (log: $log)…"
+started=$(date +%s)
+until curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; do
+  if ! kill -0 "$apphost" 2>/dev/null; then
+    echo "The AppHost exited; the end of its log:" >&2
+    tail -n 40 "$log" >&2
+    exit 1
+  fi
+  if [ $(( $(date +%s) - started )) -gt 300 ]; then
+    echo "Not healthy after 300 s; the end of the log:" >&2
+    tail -n 40 "$log" >&2
+    exit 1
+  fi
+  sleep 1
+done
+
+cat <<INFO
+
+GrowthKit is up ($(( $(date +%s) - started )) s).
+  Gateway:    http://localhost:$port
+  API docs:   http://localhost:$port/docs
+  Admin key:  $admin_key
+  Dashboard:  $dashboard_url
+  Data:       $data
+Press Ctrl-C to stop.
+INFO
+wait "$apphost"

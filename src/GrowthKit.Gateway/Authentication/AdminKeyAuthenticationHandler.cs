@@ -1,0 +1,43 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace GrowthKit.Gateway.Authentication;
+
+public sealed class AdminKeyOptions : AuthenticationSchemeOptions
+{
+    /// <summary>SHA-256 of the configured admin key; the key itself is not kept.</summary>
+    public byte[] KeyHash { get; set; } = [];
+}
+
+/// <summary>
+/// The platform team's key for <c>/admin/**</c>. Comparing fixed-length hashes in constant time
+/// leaks neither the key's content nor its length through timing.
+/// </summary>
+public sealed class AdminKeyAuthenticationHandler(
+    IOptionsMonitor<AdminKeyOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<AdminKeyOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "AdminKey";
+
+    public static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (BearerToken.From(Request) is not { } presented) return Task.FromResult(AuthenticateResult.NoResult());
+
+        if (Options.KeyHash.Length == 0 || !CryptographicOperations.FixedTimeEquals(Hash(presented), Options.KeyHash))
+        {
+            return Task.FromResult(AuthenticateResult.Fail("Wrong admin key."));
+        }
+
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin")], SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        BearerToken.ChallengeAsync(Context, "The admin key is required: Authorization: Bearer <adminKey>.");
+}

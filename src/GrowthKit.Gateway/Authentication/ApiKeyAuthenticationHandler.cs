@@ -1,0 +1,41 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using GrowthKit.Gateway.Tenants;
+using GrowthKit.ServiceDefaults.Tenancy;
+using Marten;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace GrowthKit.Gateway.Authentication;
+
+/// <summary>
+/// Finds the tenant behind a bearer API key. The key is looked up on every request (one load by
+/// id), so a deleted key stops working at once. The principal carries the claims the internal
+/// token is minted from.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IDocumentStore store)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (BearerToken.From(Request) is not { } presented) return AuthenticateResult.NoResult();
+
+        await using var session = store.QuerySession();
+        var key = await session.LoadAsync<ApiKey>(ApiKey.Hash(presented), Context.RequestAborted);
+        if (key is null) return AuthenticateResult.Fail("Unknown API key.");
+
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(InternalToken.TenantClaim, key.TenantId.ToString()),
+            new Claim(InternalToken.ActorClaim, key.Name),
+            new Claim(InternalToken.KeyIdClaim, key.KeyId.ToString()),
+        ], SchemeName, InternalToken.ActorClaim, null);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        BearerToken.ChallengeAsync(Context, "A valid API key is required: Authorization: Bearer <apiKey>.");
+}

@@ -1,0 +1,54 @@
+using FluentValidation;
+using GrowthKit.Gateway.Admin.CreatingTenant;
+using GrowthKit.Gateway.Admin.IssuingApiKey;
+using GrowthKit.Gateway.Admin.ReadingTenants;
+using GrowthKit.Gateway.Admin.RevokingApiKey;
+using GrowthKit.Gateway.Authentication;
+using GrowthKit.Gateway.Docs;
+using GrowthKit.Gateway.Health;
+using GrowthKit.Gateway.Proxy;
+using GrowthKit.Gateway.RateLimiting;
+using GrowthKit.Gateway.Storage;
+using GrowthKit.Gateway.Tenants;
+using GrowthKit.ServiceDefaults;
+using Microsoft.AspNetCore.OpenApi;
+
+namespace GrowthKit.Gateway;
+
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddGrowthKitApi();
+        builder.Services.Configure<OpenApiOptions>("v1", o => o.AddDocumentTransformer<GatewayDocument>());
+        builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddValidatorsFromAssemblyContaining<CreateTenantValidator>(ServiceLifetime.Singleton);
+
+        builder.AddGrowthKitMarten("gateway", opts =>
+        {
+            // Tenants and keys are looked up before any tenant is known: they belong to none.
+            opts.Schema.For<Tenant>().SingleTenanted();
+            opts.Schema.For<ApiKey>().SingleTenanted().Index(k => k.KeyId);
+        });
+
+        builder.AddGatewayAuthentication();
+        builder.AddTenantRateLimiting();
+        builder.AddGatewayProxy();
+        builder.AddDownstreamHealthChecks(ProxyRoutes.Services);
+        return builder;
+    }
+
+    public static WebApplication MapAdminApi(this WebApplication app)
+    {
+        var tenants = app.MapGroup("admin/tenants")
+            .WithTags("Admin")
+            .RequireAuthorization(GatewayAuthentication.AdminPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        tenants.MapCreateTenant();
+        tenants.MapReadTenants();
+        tenants.MapIssueApiKey();
+        tenants.MapRevokeApiKey();
+        return app;
+    }
+}

@@ -1,0 +1,77 @@
+using GrowthKit.Gateway.Authentication;
+using GrowthKit.Gateway.RateLimiting;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Transforms;
+
+namespace GrowthKit.Gateway.Proxy;
+
+/// <summary>
+/// The public API, route by route, and the service behind each. Routes whose paths are more
+/// specific than a service's catch-all get a lower <see cref="RouteConfig.Order"/> so they win.
+/// </summary>
+public static class ProxyRoutes
+{
+    public static readonly string[] Services = ["icp", "leads", "scoring", "refinement"];
+
+    /// <summary>Bodies above this are refused at the gateway (413); services enforce finer limits.</summary>
+    public const long MaxRequestBodySize = 1024 * 1024;
+
+    private const int Specific = -1;
+
+    public static IReadOnlyList<RouteConfig> Routes { get; } =
+    [
+        Api("icps", "icp", "/api/icps/{**rest}"),
+        Api("workshops", "icp", "/api/workshops/{**rest}"),
+
+        Api("leads-receive", "leads", "/api/leads", "POST"),
+        Api("leads-receive-batch", "leads", "/api/leads/batch", "POST"),
+
+        Api("leads-read", "scoring", "/api/leads/{**rest}", "GET"),
+        Api("leads-rescore", "scoring", "/api/leads/{leadId}/rescore", "POST"),
+        Api("icp-rescoring", "scoring", "/api/icps/{icpId}/versions/{version}/rescoring", "GET", Specific),
+
+        Api("deals", "refinement", "/api/deals/{**rest}"),
+        Api("gap-report", "refinement", "/api/icps/{icpId}/gap-report", order: Specific),
+        Api("proposals", "refinement", "/api/icps/{icpId}/proposals/{**rest}", order: Specific),
+        Api("backtest", "refinement", "/api/icps/{icpId}/backtest", order: Specific),
+        Api("refinement", "refinement", "/api/icps/{icpId}/refinement", order: Specific),
+
+        .. Services.Select(Document),
+    ];
+
+    public static IReadOnlyList<ClusterConfig> Clusters { get; } = [.. Services.Select(Cluster)];
+
+    private static RouteConfig Api(string id, string cluster, string path, string? method = null, int order = 0) => new()
+    {
+        RouteId = id,
+        ClusterId = cluster,
+        Order = order,
+        Match = new RouteMatch { Path = path, Methods = method is null ? null : [method] },
+        AuthorizationPolicy = GatewayAuthentication.TenantPolicy,
+        RateLimiterPolicy = TenantRateLimiting.PolicyName,
+        MaxRequestBodySize = MaxRequestBodySize,
+    };
+
+    /// <summary>
+    /// <c>/openapi/{service}.json</c> → the service's own document, anonymous. The original Host
+    /// header lets the service write the gateway's address into the document's servers.
+    /// </summary>
+    private static RouteConfig Document(string service) => new RouteConfig
+    {
+        RouteId = $"openapi-{service}",
+        ClusterId = service,
+        Match = new RouteMatch { Path = $"/openapi/{service}.json", Methods = ["GET"] },
+    }
+        .WithTransformPathSet("/openapi/v1.json")
+        .WithTransformUseOriginalHostHeader();
+
+    /// <summary>Addresses are service-discovery names, resolved from <c>services__{name}__http__0</c>.</summary>
+    private static ClusterConfig Cluster(string service) => new()
+    {
+        ClusterId = service,
+        Destinations = new Dictionary<string, DestinationConfig>
+        {
+            [service] = new() { Address = $"http://{service}" },
+        },
+    };
+}

@@ -1,0 +1,3 @@
+namespace GrowthKit.Model;
+
+public sealed record Contact(string? Title, string? Seniority, string? Department);

@@ -1,0 +1,3 @@
+namespace GrowthKit.Model;
+
+public sealed record DisqualifiedBy(string Key, string Reason);

@@ -1,0 +1,53 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace GrowthKit.EndToEnd.Tests;
+
+public static class Api
+{
+    public static async Task<JsonObject> ReadObject(this HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+
+    public static async Task<Guid> CreateIcp(this HttpClient api, JsonObject? definition = null)
+    {
+        using var response = await api.PostAsJsonAsync("/api/icps", definition ?? Samples.Definition());
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return Guid.Parse((await response.ReadObject())["icpId"]!.GetValue<string>());
+    }
+
+    public static async Task<int> Publish(this HttpClient api, Guid icpId, string reason = "first version")
+    {
+        using var response = await api.PostAsJsonAsync($"/api/icps/{icpId}/publish", new { reason });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.ReadObject())["version"]!.GetValue<int>();
+    }
+
+    public static async Task<Guid> PushLead(this HttpClient api, JsonObject lead)
+    {
+        using var response = await api.PostAsJsonAsync("/api/leads", lead);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return Guid.Parse((await response.ReadObject())["leadId"]!.GetValue<string>());
+    }
+
+    /// <summary>Scoring is asynchronous: poll the lead until <paramref name="done"/> holds.</summary>
+    public static async Task<JsonObject> WaitForLead(this HttpClient api, Guid leadId, Func<JsonObject, bool> done,
+        TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        JsonObject? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await api.GetAsync($"/api/leads/{leadId}");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                last = await response.ReadObject();
+                if (done(last)) return last;
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"Lead {leadId} did not reach the expected state; last seen: {last?.ToJsonString()}");
+    }
+
+    public static JsonArray Scores(this JsonObject lead) => lead["scores"]!.AsArray();
+}

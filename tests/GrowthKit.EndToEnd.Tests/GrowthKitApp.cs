@@ -1,0 +1,100 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace GrowthKit.EndToEnd.Tests;
+
+/// <summary>
+/// Starts the whole system once through the AppHost (real PostgreSQL and RabbitMQ: containers where
+/// a runtime answers, local processes otherwise) and tears it down after the last test. Every test
+/// creates its own tenant, which keeps its data apart without restarting anything.
+/// </summary>
+public sealed class GrowthKitApp : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    private readonly string _dataDir = Path.Combine(
+        Environment.GetEnvironmentVariable("GROWTHKIT_TEST_DATA_ROOT") ?? "/tmp/growthkit-tests",
+        "e2e-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public string AdminKey { get; } = "admin-" + Guid.NewGuid().ToString("N");
+    public OtlpReceiver Traces { get; } = new();
+    public DistributedApplication App { get; private set; } = null!;
+    public HttpClient Gateway { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Traces.StartAsync();
+        Directory.CreateDirectory(_dataDir);
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GrowthKit_AppHost>(
+            [
+                $"--GrowthKit:DataDir={_dataDir}",
+                "--GrowthKit:DurableStorage=false",
+                $"--Parameters:admin-key={AdminKey}",
+            ],
+            (options, _) => options.DisableDashboard = true);
+
+        // Every service exports its spans to the receiver in this test host (OTLP over HTTP).
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            builder.CreateResourceBuilder(project)
+                .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", Traces.Endpoint)
+                .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+                .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "200")
+                .WithEnvironment("OTEL_TRACES_SAMPLER", "always_on");
+        }
+
+        App = await builder.BuildAsync();
+        using var cts = new CancellationTokenSource(StartTimeout);
+        await App.StartAsync(cts.Token);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", cts.Token);
+
+        Gateway = App.CreateHttpClient("gateway", "http");
+        Gateway.Timeout = TimeSpan.FromSeconds(60);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (App is not null)
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await App.StopAsync(cts.Token);
+            await App.DisposeAsync();
+        }
+        await Traces.DisposeAsync();
+        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>A new tenant and a client that speaks to the gateway with its API key.</summary>
+    public async Task<Tenant> CreateTenantAsync(string? name = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/tenants")
+        {
+            Content = JsonContent.Create(new { name = name ?? "tenant-" + Guid.NewGuid().ToString("N")[..8] }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        using var response = await Gateway.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        var apiKey = body["apiKey"]!.GetValue<string>();
+        return new Tenant(Guid.Parse(body["tenantId"]!.GetValue<string>()), apiKey, ClientWithKey(apiKey));
+    }
+
+    public HttpClient ClientWithKey(string apiKey)
+    {
+        var client = App.CreateHttpClient("gateway", "http");
+        client.Timeout = TimeSpan.FromSeconds(60);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    public HttpClient AdminClient() => ClientWithKey(AdminKey);
+}
+
+public sealed record Tenant(Guid TenantId, string ApiKey, HttpClient Api);
+
+[CollectionDefinition(Name)]
+public sealed class GrowthKitCollection : ICollectionFixture<GrowthKitApp>
+{
+    public const string Name = "GrowthKit system";
+}
