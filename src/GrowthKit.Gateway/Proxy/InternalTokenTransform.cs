@@ -23,9 +23,9 @@ public sealed class InternalTokenTransform(SymmetricSecurityKey signingKey, Time
             RemoveHeader(context, name);
         }
 
-        if (context.HttpContext.User.FindFirstValue(InternalToken.TenantClaim) is { } tenantId)
+        var user = context.HttpContext.User;
+        if (user.FindFirstValue(InternalToken.TenantClaim) is { } tenantId)
         {
-            var user = context.HttpContext.User;
             var token = InternalToken.Create(signingKey, Guid.Parse(tenantId),
                 user.FindFirstValue(InternalToken.ActorClaim) ?? "unknown",
                 Guid.Parse(user.FindFirstValue(InternalToken.KeyIdClaim)!), clock.GetUtcNow());
