@@ -4,8 +4,10 @@
 #
 # Environment (all required unless marked optional):
 #   PGPORT                 TCP port to listen on, on 127.0.0.1 only.
-#   GROWTHKIT_PG_DATA      Folder for the cluster (created). The cluster lives in
-#                          ./cluster, the Unix socket in ./run (mode 0700).
+#   GROWTHKIT_PG_DATA      Folder for the cluster (created, a folder of its own).
+#                          The cluster lives in ./cluster, the Unix socket in
+#                          ./run (mode 0700; a private /tmp folder if that path
+#                          is too long for a socket).
 #   GROWTHKIT_PG_PASSWORD  Password of superuser "postgres", set on EVERY start,
 #                          so it need not be stored anywhere.
 #   GROWTHKIT_PG_DURABLE   Optional. "false" (or 0/no/off, any case) = test
@@ -14,7 +16,8 @@
 #   GROWTHKIT_PG_BIN       Optional. Default /usr/lib/postgresql/15/bin.
 #
 # Prints "postgres-server: ready on 127.0.0.1:PORT" once the password is set.
-# SIGTERM/SIGINT/SIGHUP: fast shutdown of Postgres (its SIGINT); exits with its code.
+# SIGTERM/SIGINT/SIGHUP: fast shutdown of Postgres (its SIGINT); exits with its
+# code (0). If Postgres stops by itself, exits non-zero.
 set -euo pipefail
 
 readonly me=postgres-server
@@ -124,6 +127,15 @@ trap cleanup EXIT
 
 # umask 022: any parent folders we create must stay reachable for $owner.
 (umask 022 && mkdir -p -- "$data") || fail "cannot create $data"
+# The folder is handed to $owner and made private: refuse one that holds anything else.
+shopt -s nullglob dotglob
+for entry in "$data"/*; do
+  case ${entry##*/} in
+    cluster | cluster.new | run) ;;
+    *) fail "$data holds '${entry##*/}': GROWTHKIT_PG_DATA must be a folder of its own" ;;
+  esac
+done
+shopt -u nullglob dotglob
 if ((EUID == 0)); then
   chown "$owner:" "$data"
   # The owner must be able to reach the folder: name the first parent that blocks it.

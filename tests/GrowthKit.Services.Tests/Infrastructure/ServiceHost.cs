@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GrowthKit.Services.Tests.Infrastructure;
+
+/// <summary>
+/// Hosts wired like a service's Program.cs (a web application: the services' registrations expect
+/// routing), pointed at the test servers and listening on a random loopback port.
+/// </summary>
+internal static class ServiceHost
+{
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
+    /// <param name="database">The fixture's own database (<see cref="TestServers.CreateDatabaseAsync"/>), if it uses Marten.</param>
+    public static WebApplicationBuilder CreateBuilder(TestServers servers, string? database = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            // Development validates scopes and the container on build, as a developer's run would.
+            EnvironmentName = Environments.Development,
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:growthkit"] = database,
+            ["ConnectionStrings:messaging"] = servers.RabbitMqConnectionString,
+            ["GrowthKit:InternalTokenKey"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)),
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        return builder;
+    }
+
+    /// <summary>Builds the application, lets <paramref name="map"/> add its middleware and endpoints, and starts it.</summary>
+    public static async Task<WebApplication> StartAsync(this WebApplicationBuilder builder, Action<WebApplication>? map = null)
+    {
+        var host = builder.Build();
+        try
+        {
+            map?.Invoke(host);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            await host.StartAsync(cts.Token);
+            return host;
+        }
+        catch
+        {
+            await host.StopAndDisposeAsync();
+            throw;
+        }
+    }
+
+    public static async Task StopAndDisposeAsync(this IHost host)
+    {
+        using var cts = new CancellationTokenSource(StopTimeout);
+        try
+        {
+            await host.StopAsync(cts.Token);
+        }
+        finally
+        {
+            if (host is IAsyncDisposable asyncDisposable) await asyncDisposable.DisposeAsync();
+            else host.Dispose();
+        }
+    }
+}
