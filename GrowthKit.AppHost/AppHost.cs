@@ -1,6 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
 using GrowthKit.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
+
+// A dependency that fails (its script gives up after a bounded start-up) ends the wait at once,
+// so no wait outlives the deadlines in eng/*-server.sh.
+builder.Services.Configure<ResourceNotificationServiceOptions>(o =>
+    o.DefaultWaitBehavior = WaitBehavior.StopOnResourceUnavailable);
 
 // Where a container runtime answers, Postgres and RabbitMQ run as containers; otherwise as local
 // processes. Either way the services see the same two connection strings.

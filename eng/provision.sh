@@ -18,10 +18,10 @@ if [[ ! -x $pg_bin/postgres || ! -x $pg_bin/initdb || ! -x $pg_bin/psql ]] || ! 
   missing+=(postgresql-15)
 fi
 
-# Health checks and scripts use curl.
-if ! command -v curl >/dev/null 2>&1; then
-  missing+=(curl)
-fi
+# run.sh waits on the gateway with curl; the README's walk-through uses curl and jq.
+for tool in curl jq; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
 
 if ((${#missing[@]} == 0)); then
   exit 0
