@@ -27,6 +27,7 @@ public sealed class ThinPathTests(GrowthKitApp system)
         Assert.Equal(1, score["snapshot"]!.GetValue<int>());
         Assert.Equal(72.7m, score["score"]!.GetValue<decimal>());
         Assert.Equal("B", score["tier"]!.GetValue<string>());
+        Assert.True(score.ContainsKey("disqualifiedBy"), "the contract writes disqualifiedBy: null");
         Assert.Null(score["disqualifiedBy"]);
         Assert.Equal(ScoringModel.ModelVersion, score["modelVersion"]!.GetValue<string>());
         Assert.Matches("^sha256:[0-9a-f]{64}$", score["inputHash"]!.GetValue<string>());
@@ -41,6 +42,8 @@ public sealed class ThinPathTests(GrowthKitApp system)
         Assert.Equal(0m, breakdown["region"]["contribution"]!.GetValue<decimal>());
         Assert.Equal("US", breakdown["region"]["actual"]!.GetValue<string>());
         Assert.False(breakdown["pain"]["matched"]!.GetValue<bool>());
+        Assert.True(breakdown["pain"].ContainsKey("actual"), "a missing field shows actual: null");
+        Assert.Null(breakdown["pain"]["actual"]);
 
         var sales = await tenant.Api.WaitForLead(salesLeadId, l => l.Scores().Count == 1);
         Assert.Equal(63.6m, sales.Scores()[0]!["score"]!.GetValue<decimal>());

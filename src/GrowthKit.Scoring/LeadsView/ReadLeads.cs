@@ -17,7 +17,7 @@ public sealed record LeadResponse(
 
 public sealed record ScoreResponse(
     Guid IcpId, int IcpVersion, int Snapshot, decimal Score, string Tier,
-    IReadOnlyList<GrowthKit.Model.CriterionResult> Breakdown, GrowthKit.Model.DisqualifiedBy? DisqualifiedBy,
+    IReadOnlyList<GrowthKit.Model.CriterionResult> Breakdown, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] GrowthKit.Model.DisqualifiedBy? DisqualifiedBy,
     string ModelVersion, string InputHash, DateTimeOffset ScoredAt)
 {
     public static ScoreResponse From(LeadScored s) => new(s.IcpId, s.IcpVersion, s.Snapshot, s.Score, s.Tier,

@@ -7,7 +7,8 @@ namespace GrowthKit.Gateway.Admin.ReadingTenants;
 
 public sealed record TenantView(Guid TenantId, string Name, DateTimeOffset CreatedAt);
 
-public sealed record TenantPage(IReadOnlyList<TenantView> Items, string? NextCursor);
+public sealed record TenantPage(IReadOnlyList<TenantView> Items,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? NextCursor);
 
 /// <summary>Key names and ids only: the secrets are not stored, and their hashes are never shown.</summary>
 public sealed record ApiKeyView(Guid KeyId, string Name, DateTimeOffset CreatedAt);

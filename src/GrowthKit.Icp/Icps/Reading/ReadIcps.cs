@@ -9,13 +9,15 @@ namespace GrowthKit.Icp.Icps.Reading;
 
 public sealed record PublishedView(int Version, IcpDefinition Definition, DateTimeOffset PublishedAt);
 
-public sealed record IcpView(Guid IcpId, long Revision, IcpDefinition Draft, PublishedView? Published)
+public sealed record IcpView(Guid IcpId, long Revision, IcpDefinition Draft,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] PublishedView? Published)
 {
     public static IcpView From(IcpState s) => new(s.Id, s.Revision, s.Draft,
         s.Published is { } p ? new PublishedView(p.Version, p.Definition, p.PublishedAt) : null);
 }
 
-public sealed record IcpPage(IReadOnlyList<IcpView> Items, string? NextCursor);
+public sealed record IcpPage(IReadOnlyList<IcpView> Items,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? NextCursor);
 
 public static class ReadIcpsFeature
 {
