@@ -40,13 +40,22 @@ public static class ApiDefaults
     }
 
     public static ProblemHttpResult ValidationProblem(this ValidationResult result, int statusCode) =>
-        TypedResults.Problem(new HttpValidationProblemDetails(result.ToDictionary())
+        FieldProblems(result.ToDictionary(), statusCode);
+
+    /// <summary>An RFC 7807 problem whose <c>errors</c> map names each offending field.</summary>
+    public static ProblemHttpResult FieldProblems(IDictionary<string, string[]> errors,
+        int statusCode = StatusCodes.Status400BadRequest, string? title = null) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors)
         {
             Status = statusCode,
-            Title = statusCode == StatusCodes.Status422UnprocessableEntity
+            Title = title ?? (statusCode == StatusCodes.Status422UnprocessableEntity
                 ? "The request breaks a rule."
-                : "The request is invalid.",
+                : "The request is invalid."),
         });
+
+    public static ProblemHttpResult FieldProblem(string field, string message,
+        int statusCode = StatusCodes.Status400BadRequest) =>
+        FieldProblems(new Dictionary<string, string[]> { [field] = [message] }, statusCode);
 
     public static ProblemHttpResult NotFoundProblem(string what) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"{what} not found.");

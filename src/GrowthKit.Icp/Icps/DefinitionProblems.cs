@@ -1,4 +1,5 @@
 using GrowthKit.Model;
+using GrowthKit.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GrowthKit.Icp.Icps;
@@ -13,10 +14,7 @@ public static class DefinitionProblems
         var status = result.Validity == DefinitionValidity.Malformed
             ? StatusCodes.Status400BadRequest
             : StatusCodes.Status422UnprocessableEntity;
-        return TypedResults.Problem(new HttpValidationProblemDetails(result.Errors.ToDictionary())
-        {
-            Status = status,
-            Title = status == StatusCodes.Status400BadRequest ? "The definition is incomplete." : "The definition breaks a rule.",
-        });
+        return ApiDefaults.FieldProblems(result.Errors.ToDictionary(), status,
+            status == StatusCodes.Status400BadRequest ? "The definition is incomplete." : "The definition breaks a rule.");
     }
 }

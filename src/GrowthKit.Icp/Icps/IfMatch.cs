@@ -1,3 +1,4 @@
+using GrowthKit.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
@@ -19,10 +20,8 @@ public static class IfMatch
         return true;
     }
 
-    public static ProblemHttpResult Malformed() => TypedResults.Problem(
-        new HttpValidationProblemDetails(new Dictionary<string, string[]>
-        { ["If-Match"] = ["If-Match must be the revision as an entity tag, for example \"3\"."] })
-        { Status = StatusCodes.Status400BadRequest });
+    public static ProblemHttpResult Malformed() => ApiDefaults.FieldProblem("If-Match",
+        "If-Match must be the revision as an entity tag, for example \"3\".");
 
     public static ProblemHttpResult Stale() => TypedResults.Problem(
         statusCode: StatusCodes.Status412PreconditionFailed,

@@ -24,8 +24,6 @@ public sealed class TestServers : IAsyncLifetime
     /// <summary>amqp://user:password@127.0.0.1:port, the form <c>ConnectionStrings:messaging</c> takes.</summary>
     public string RabbitMqConnectionString { get; private set; } = "";
 
-    public string Mode { get; private set; } = "";
-
     public async Task InitializeAsync()
     {
         try
@@ -48,7 +46,6 @@ public sealed class TestServers : IAsyncLifetime
 
     private async Task StartContainersAsync()
     {
-        Mode = "containers";
         var postgres = new PostgreSqlBuilder("postgres:15-alpine").Build();
         var rabbit = new RabbitMqBuilder("rabbitmq:3.13-alpine").Build();
         _servers.Add(postgres);
@@ -61,7 +58,6 @@ public sealed class TestServers : IAsyncLifetime
     private async Task StartLocalProcessesAsync()
     {
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("The eng/ server scripts need Linux.");
-        Mode = "local processes";
         // The postgres user must reach the cluster folder: a world-traversable root, not under /root.
         var root = Environment.GetEnvironmentVariable("GROWTHKIT_TEST_DATA_ROOT") is { Length: > 0 } configured
             ? configured
@@ -72,26 +68,24 @@ public sealed class TestServers : IAsyncLifetime
         Directory.CreateDirectory(root, traversable);
         _dataDir = Directory.CreateDirectory(Path.Combine(root, "services-" + Guid.NewGuid().ToString("N")[..12]), traversable).FullName;
 
-        var pgPort = FreePort();
         var pgPassword = Secret();
-        var rabbitPort = FreePort();
         const string rabbitUser = "growthkit";
         var rabbitPassword = Secret();
 
-        var postgres = ServerProcess.StartAsync("postgres-server.sh", new Dictionary<string, string>
+        var postgres = StartOnFreePortAsync(port => ServerProcess.StartAsync("postgres-server.sh", new Dictionary<string, string>
         {
-            ["PGPORT"] = pgPort.ToString(),
+            ["PGPORT"] = port.ToString(),
             ["GROWTHKIT_PG_DATA"] = Path.Combine(_dataDir, "postgres"),
             ["GROWTHKIT_PG_PASSWORD"] = pgPassword,
             ["GROWTHKIT_PG_DURABLE"] = "false",
-        }, "postgres-server: ready on ", StartTimeout);
-        var rabbit = ServerProcess.StartAsync("rabbitmq-server.sh", new Dictionary<string, string>
+        }, "postgres-server: ready on ", StartTimeout));
+        var rabbit = StartOnFreePortAsync(port => ServerProcess.StartAsync("rabbitmq-server.sh", new Dictionary<string, string>
         {
-            ["RABBITMQ_NODE_PORT"] = rabbitPort.ToString(),
+            ["RABBITMQ_NODE_PORT"] = port.ToString(),
             ["GROWTHKIT_RABBITMQ_DATA"] = Path.Combine(_dataDir, "rabbitmq"),
             ["GROWTHKIT_RABBITMQ_USER"] = rabbitUser,
             ["GROWTHKIT_RABBITMQ_PASSWORD"] = rabbitPassword,
-        }, "rabbitmq-server: ready on ", StartTimeout);
+        }, "rabbitmq-server: ready on ", StartTimeout));
 
         // Both start side by side; whichever did start is stopped again if the other failed.
         try
@@ -102,13 +96,32 @@ public sealed class TestServers : IAsyncLifetime
         {
             foreach (var started in new[] { postgres, rabbit }.Where(t => t.IsCompletedSuccessfully))
             {
-                _servers.Add(started.Result);
+                _servers.Add(started.Result.Server);
             }
         }
 
         PostgresConnectionString =
-            $"Host=127.0.0.1;Port={pgPort};Username=postgres;Password={pgPassword};Database=postgres;Maximum Pool Size=50";
-        RabbitMqConnectionString = $"amqp://{rabbitUser}:{rabbitPassword}@127.0.0.1:{rabbitPort}";
+            $"Host=127.0.0.1;Port={postgres.Result.Port};Username=postgres;Password={pgPassword};Database=postgres;Maximum Pool Size=50";
+        RabbitMqConnectionString = $"amqp://{rabbitUser}:{rabbitPassword}@127.0.0.1:{rabbit.Result.Port}";
+    }
+
+    /// <summary>
+    /// A free port is only free until someone takes it: a server that exits during start-up (the port
+    /// was taken in between) is tried again on another one.
+    /// </summary>
+    private static async Task<(ServerProcess Server, int Port)> StartOnFreePortAsync(Func<int, Task<ServerProcess>> start)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            try
+            {
+                return (await start(port), port);
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
+        }
     }
 
     /// <summary>A new, empty database on the shared server, for one fixture; returns its connection string.</summary>

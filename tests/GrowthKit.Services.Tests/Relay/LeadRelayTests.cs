@@ -21,11 +21,12 @@ public sealed class LeadRelayTests(TestServers servers, LeadRelayHarness harness
     public async Task A_recorded_lead_snapshot_is_published_as_LeadReceived_with_its_tenant_and_normalised_lead()
     {
         var tenant = Guid.NewGuid();
-        var raw = JsonDocument.Parse("""
+        using var document = JsonDocument.Parse("""
             {"externalId": " crm-relay ", "company": {"name": "  Acme   Logistics GmbH", "industry": "Transportation and Warehousing",
              "employeeCount": 120, "country": "us"}, "signals": ["funding_round", "funding_round"],
              "contact": {"department": "operations"}}
-            """).RootElement;
+            """);
+        var raw = document.RootElement;
         var lead = LeadNormalizer.Normalize(raw.Deserialize<Lead>(ModelJson.Options)!);
         var recorded = await RecordAsync(tenant, lead, raw);
 

@@ -16,11 +16,18 @@ namespace GrowthKit.Services.Tests.Scoring;
 public sealed class ScoringConsumerTests(TestServers servers, ScoringService scoring)
     : IClassFixture<ScoringService>, IAsyncLifetime
 {
-    public Task InitializeAsync() => scoring.StartAsync(servers);
+    private int _faultsBefore;
 
+    public async Task InitializeAsync()
+    {
+        await scoring.StartAsync(servers);
+        _faultsBefore = scoring.Watch.Faults.Count;
+    }
+
+    /// <summary>No consumer failed while this test ran (a retried failure would hide behind a passing outcome).</summary>
     public Task DisposeAsync()
     {
-        Assert.Empty(scoring.Watch.Faults);
+        Assert.Empty(scoring.Watch.Faults.Skip(_faultsBefore));
         return Task.CompletedTask;
     }
 
@@ -146,15 +153,12 @@ public sealed class ScoringConsumerTests(TestServers servers, ScoringService sco
         Assert.Equal(icpB, Assert.Single(await ScoresAsync(tenantB, leadB.LeadId)).IcpId);
         Assert.Equal(icpA, Assert.Single(await ScoresAsync(tenantA, leadA.LeadId)).IcpId);
 
-        // Across all tenants: every score of each lead names its own tenant's ICP.
-        await using var session = scoring.Store.QuerySession(tenantA.ToString());
-        var everyScore = await session.Events.QueryRawEventDataOnly<LeadScored>()
-            .Where(s => (s.LeadId == leadA.LeadId || s.LeadId == leadB.LeadId) && s.AnyTenant())
-            .ToListAsync();
-        Assert.Equal(
-            [(leadA.LeadId, icpA), (leadB.LeadId, icpB)],
-            everyScore.Select(s => (s.LeadId, s.IcpId)).Order().ToArray());
-        Assert.DoesNotContain(leadB.LeadId, (await session.Query<ScoredLead>().ToListAsync()).Select(l => l.Id));
+        // Nothing crossed over: neither tenant holds a score or a lead of the other.
+        Assert.Empty(await ScoresAsync(tenantA, leadB.LeadId));
+        Assert.Empty(await ScoresAsync(tenantB, leadA.LeadId));
+        await using var sessionA = scoring.Store.QuerySession(tenantA.ToString());
+        Assert.Equal([icpA], (await sessionA.Query<PublishedIcp>().ToListAsync()).Select(i => i.Id));
+        Assert.Equal([leadA.LeadId], (await sessionA.Query<ScoredLead>().ToListAsync()).Select(l => l.Id));
     }
 
     [Fact]

@@ -47,9 +47,7 @@ public static class PublishIcpFeature
     {
         if (string.IsNullOrWhiteSpace(request.Reason))
         {
-            return TypedResults.Problem(new HttpValidationProblemDetails(
-                new Dictionary<string, string[]> { ["reason"] = ["A reason is required: history records why."] })
-            { Status = StatusCodes.Status400BadRequest });
+            return ApiDefaults.FieldProblem("reason", "A reason is required: history records why.");
         }
 
         if (!IfMatch.TryParse(http, out var expected)) return IfMatch.Malformed();

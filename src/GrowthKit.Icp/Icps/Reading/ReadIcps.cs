@@ -16,14 +16,9 @@ public sealed record IcpView(Guid IcpId, long Revision, IcpDefinition Draft,
         s.Published is { } p ? new PublishedView(p.Version, p.Definition, p.PublishedAt) : null);
 }
 
-public sealed record IcpPage(IReadOnlyList<IcpView> Items,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? NextCursor);
 
 public static class ReadIcpsFeature
 {
-    private const int DefaultLimit = 100;
-    private const int MaxLimit = 1000;
-
     public static RouteGroupBuilder MapReadIcps(this RouteGroupBuilder group)
     {
         group.MapGet("/", List)
@@ -49,24 +44,16 @@ public static class ReadIcpsFeature
     }
 
     /// <summary>Ids are version-7 GUIDs, so ordering by id is creation order and the id is the cursor.</summary>
-    private static async Task<Results<Ok<IcpPage>, ProblemHttpResult>> List(
+    private static async Task<Results<Ok<Page<IcpView>>, ProblemHttpResult>> List(
         ClaimsPrincipal user, IDocumentStore store, CancellationToken ct, int? limit = null, Guid? cursor = null)
     {
-        var take = limit ?? DefaultLimit;
-        if (take is < 1 or > MaxLimit)
-        {
-            return TypedResults.Problem(new HttpValidationProblemDetails(
-                new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxLimit}."] })
-            { Status = StatusCodes.Status400BadRequest });
-        }
+        if (Paging.CheckLimit(limit, out var take) is { } problem) return problem;
 
         await using var session = store.QuerySession(user.TenantId().ToString());
         var query = session.Query<IcpState>().AsQueryable();
         if (cursor is { } after) query = query.Where(x => x.Id.CompareTo(after) > 0);
-        var page = await query.OrderBy(x => x.Id).Take(take + 1).ToListAsync(ct);
+        var fetched = await query.OrderBy(x => x.Id).Take(take + 1).ToListAsync(ct);
 
-        var items = page.Take(take).Select(IcpView.From).ToList();
-        var next = page.Count > take ? items[^1].IcpId.ToString() : null;
-        return TypedResults.Ok(new IcpPage(items, next));
+        return TypedResults.Ok(Paging.From(fetched, take, IcpView.From, x => x.Id.ToString()));
     }
 }

@@ -91,7 +91,5 @@ public static class ReceiveLeadFeature
         return result.IsValid ? (lead, null) : (null, result.ValidationProblem(StatusCodes.Status400BadRequest));
     }
 
-    private static ProblemHttpResult Invalid(string field, string message) => TypedResults.Problem(
-        new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
-        { Status = StatusCodes.Status400BadRequest });
+    private static ProblemHttpResult Invalid(string field, string message) => ApiDefaults.FieldProblem(field, message);
 }
