@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 
 namespace GrowthKit.EndToEnd.Tests;
 
@@ -33,6 +34,12 @@ public sealed class GrowthKitApp : IAsyncLifetime
                 $"--Parameters:admin-key={AdminKey}",
             ],
             (options, _) => options.DisableDashboard = true);
+
+        // Start-up probes fail by design until the servers are up; keep the test log readable.
+        builder.Services.AddLogging(logging => logging
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            .AddFilter("Aspire.Hosting", LogLevel.Warning)
+            .AddFilter("GrowthKit.AppHost.Resources", LogLevel.Warning));
 
         // Every service exports its spans to the receiver in this test host (OTLP over HTTP).
         foreach (var project in builder.Resources.OfType<ProjectResource>())
