@@ -4,21 +4,23 @@ namespace GrowthKit.Model;
 public static class FieldPaths
 {
     public const string AttributesPrefix = "attributes.";
+    public const string CompanyName = "company.name";
+    public const string CompanyDomain = "company.domain";
+    public const string CompanyIndustry = "company.industry";
+    public const string CompanyEmployeeCount = "company.employeeCount";
+    public const string CompanyAnnualRevenue = "company.annualRevenue";
+    public const string CompanyCountry = "company.country";
+    public const string Signals = "signals";
+    public const string PainPoints = "painPoints";
+    public const string ContactTitle = "contact.title";
+    public const string ContactSeniority = "contact.seniority";
+    public const string ContactDepartment = "contact.department";
+    public const string ExternalId = "externalId";
 
     public static IReadOnlySet<string> Known { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "company.name",
-        "company.domain",
-        "company.industry",
-        "company.employeeCount",
-        "company.annualRevenue",
-        "company.country",
-        "signals",
-        "painPoints",
-        "contact.title",
-        "contact.seniority",
-        "contact.department",
-        "externalId",
+        CompanyName, CompanyDomain, CompanyIndustry, CompanyEmployeeCount, CompanyAnnualRevenue, CompanyCountry,
+        Signals, PainPoints, ContactTitle, ContactSeniority, ContactDepartment, ExternalId,
     };
 
     public static bool IsKnown(string? path) =>
