@@ -22,6 +22,7 @@ public static class ProxyRoutes
     [
         Api("icps", "icp", "/api/icps/{**rest}"),
         Api("workshops", "icp", "/api/workshops/{**rest}"),
+        Api("taxonomy", "icp", "/api/taxonomy/{**rest}"),
 
         Api("leads-receive", "leads", "/api/leads", "POST"),
         Api("leads-receive-batch", "leads", "/api/leads/batch", "POST"),

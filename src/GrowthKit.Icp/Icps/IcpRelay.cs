@@ -15,7 +15,7 @@ public sealed class IcpRelay(IBus bus, ILogger<IcpRelay> logger) : IntegrationRe
         IcpPublished p => new IcpVersionPublished(
             Guid.Parse(@event.TenantId), p.IcpId, p.Version,
             JsonSerializer.SerializeToElement(p.Definition, ModelJson.Options),
-            p.PublishedBy, p.Reason, p.PublishedAt),
+            p.By, p.Reason, p.At),
         _ => null,
     };
 }

@@ -13,7 +13,7 @@ public sealed class IcpDeciderTests
     private static readonly DateTimeOffset Now = new(2026, 1, 6, 10, 30, 0, TimeSpan.Zero);
 
     private static IcpDrafted Drafted(IcpDefinition? definition = null) =>
-        new(IcpId, definition ?? Samples.Definition(), "alice", DraftedAt);
+        new(IcpId, definition ?? Samples.Definition(), "alice", null, DraftedAt);
 
     private static IcpPublished Published(int version, IcpDefinition? definition = null) =>
         new(IcpId, version, definition ?? Samples.Definition(), "alice", $"release {version}", DraftedAt.AddHours(version));
@@ -27,9 +27,9 @@ public sealed class IcpDeciderTests
     {
         var definition = Samples.Definition();
 
-        var drafted = DraftIcpFeature.Decide(new DraftIcp(IcpId, definition, "alice"), Now);
+        var drafted = DraftIcpFeature.Decide(new DraftIcp(IcpId, definition, "alice", "first draft"), Now);
 
-        Assert.Equal(new IcpDrafted(IcpId, definition, "alice", Now), drafted);
+        Assert.Equal(new IcpDrafted(IcpId, definition, "alice", "first draft", Now), drafted);
     }
 
     [Fact]

@@ -19,14 +19,10 @@ public static class PublishIcpFeature
     /// <summary>The draft becomes the next version, unless it is exactly what is already published.</summary>
     public static IcpPublished? Decide(PublishIcp command, IcpState state, DateTimeOffset now)
     {
-        if (state.Published is { } current && SameDefinition(current.Definition, state.Draft)) return null;
+        if (state.Published is { } current && CanonicalJson.AreEqual(current.Definition, state.Draft)) return null;
         var version = (state.Published?.Version ?? 0) + 1;
         return new IcpPublished(command.IcpId, version, state.Draft, command.By, command.Reason, now);
     }
-
-    private static bool SameDefinition(IcpDefinition a, IcpDefinition b) =>
-        CanonicalJson.Serialize(System.Text.Json.JsonSerializer.SerializeToElement(a, ModelJson.Options)) ==
-        CanonicalJson.Serialize(System.Text.Json.JsonSerializer.SerializeToElement(b, ModelJson.Options));
 
     public static RouteGroupBuilder MapPublishIcp(this RouteGroupBuilder group)
     {

@@ -27,15 +27,24 @@ public static class ReadIcpsFeature
             .ProducesValidationProblem();
         group.MapGet("/{icpId:guid}", Get)
             .WithName("GetIcp")
-            .WithSummary("The ICP's draft and its published version; the ETag is the revision")
+            .WithSummary("The ICP's draft and its published version (the ETag is the revision); with asOf, as they stood at that instant")
             .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
+    /// <summary>The current ICP, or with <c>asOf</c> the draft and published version in force at that instant.</summary>
     private static async Task<Results<Ok<IcpView>, ProblemHttpResult>> Get(
-        Guid icpId, ClaimsPrincipal user, HttpResponse response, IDocumentStore store, CancellationToken ct)
+        Guid icpId, ClaimsPrincipal user, HttpResponse response, IDocumentStore store, CancellationToken ct,
+        DateTimeOffset? asOf = null)
     {
         await using var session = store.QuerySession(user.TenantId().ToString());
+        if (asOf is { } instant)
+        {
+            return await History.IcpHistoryFeature.AsOfAsync(session, icpId, instant, ct) is { } then
+                ? TypedResults.Ok(then)
+                : ApiDefaults.NotFoundProblem($"ICP as of {instant:O}");
+        }
+
         var icp = await session.LoadAsync<IcpState>(icpId, ct);
         if (icp is null) return ApiDefaults.NotFoundProblem("ICP");
 

@@ -1,0 +1,39 @@
+using GrowthKit.Icp.Vocabulary;
+using GrowthKit.Model;
+using GrowthKit.ServiceDefaults;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GrowthKit.Icp.Icps;
+
+/// <summary>
+/// What every saved draft goes through: validation (400 for missing pieces, 422 for broken rules),
+/// then expansion of region groups and the tenant's own groups into concrete values, so that no
+/// published version depends on a taxonomy that may change later.
+/// </summary>
+public static class DefinitionPreparation
+{
+    public static async Task<(IcpDefinition? Definition, ProblemHttpResult? Problem)> PrepareAsync(
+        IQuerySession session, IcpDefinition definition, string fieldPrefix, CancellationToken ct)
+    {
+        if (Check(definition, fieldPrefix) is { } problem) return (null, problem);
+
+        var vocabulary = await TenantVocabulary.LoadAsync(session, ct);
+        var expanded = DefinitionShape.Tidy(DefinitionExpansion.Expand(definition, vocabulary.Groups));
+        return Check(expanded, fieldPrefix) is { } expandedProblem ? (null, expandedProblem) : (expanded, null);
+    }
+
+    private static ProblemHttpResult? Check(IcpDefinition definition, string fieldPrefix)
+    {
+        var result = IcpDefinitionValidation.Validate(definition);
+        if (result.IsValid) return null;
+
+        var status = result.Validity == DefinitionValidity.Malformed
+            ? StatusCodes.Status400BadRequest
+            : StatusCodes.Status422UnprocessableEntity;
+        var errors = result.Errors.ToDictionary(
+            e => fieldPrefix.Length == 0 ? e.Key : $"{fieldPrefix}.{e.Key}", e => e.Value);
+        return ApiDefaults.FieldProblems(errors, status,
+            status == StatusCodes.Status400BadRequest ? "The definition is incomplete." : "The definition breaks a rule.");
+    }
+}
