@@ -43,9 +43,9 @@ public sealed class IcpDeciderTests
         Assert.Equal(IcpId, published.IcpId);
         Assert.Equal(1, published.Version);
         Assert.Same(state.Draft, published.Definition);
-        Assert.Equal("bob", published.PublishedBy);
+        Assert.Equal("bob", published.By);
         Assert.Equal("first release", published.Reason);
-        Assert.Equal(Now, published.PublishedAt);
+        Assert.Equal(Now, published.At);
     }
 
     [Fact]
