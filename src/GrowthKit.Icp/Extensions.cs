@@ -1,5 +1,10 @@
 using GrowthKit.Icp.Icps;
+using GrowthKit.Icp.Icps.Deriving;
 using GrowthKit.Icp.Icps.Drafting;
+using GrowthKit.Icp.Icps.Editing;
+using GrowthKit.Icp.Icps.History;
+using GrowthKit.Icp.Vocabulary;
+using GrowthKit.Icp.Workshops;
 using GrowthKit.Icp.Icps.Publishing;
 using GrowthKit.Icp.Icps.Reading;
 using GrowthKit.ServiceDefaults;
@@ -21,9 +26,10 @@ public static class Extensions
         builder.AddGrowthKitMessaging("icp");
         builder.AddGrowthKitMarten("icp", opts =>
             {
-                opts.Events.AddEventType<IcpDrafted>();
-                opts.Events.AddEventType<IcpPublished>();
+                IcpEventTypes.Register(opts);
+                WorkshopEventTypes.Register(opts);
                 opts.Projections.Snapshot<IcpState>(SnapshotLifecycle.Inline);
+                opts.Schema.For<TenantVocabulary>();
             })
             .AddSubscriptionWithServices<IcpRelay>(ServiceLifetime.Singleton, o =>
             {
@@ -38,6 +44,11 @@ public static class Extensions
         icps.MapDraftIcp();
         icps.MapReadIcps();
         icps.MapPublishIcp();
+        icps.MapEditIcp();
+        icps.MapIcpHistory();
+        icps.MapDeriveIcp();
+        app.MapVocabularyApi();
+        app.MapWorkshopApi();
         return app;
     }
 }
