@@ -9,6 +9,7 @@ using Marten;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace GrowthKit.Services.Tests.Refinement;
 
