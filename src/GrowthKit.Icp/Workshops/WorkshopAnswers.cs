@@ -43,7 +43,8 @@ public static class WorkshopAnswers
         };
 
         if (errors.Rejection() is { } rejection) return Reject(rejection);
-        if (normalised is System.Collections.ICollection { Count: 0 })
+        // An empty weights object is an answer (every default), not an empty choice.
+        if (normalised is System.Collections.ICollection { Count: 0 } && questionId != QuestionIds.Weights)
         {
             return WorkshopQuestions.IsOptional(questionId)
                 ? new AnswerCheck(null, null)
@@ -294,7 +295,8 @@ public static class WorkshopAnswers
                 weights[trait.Key] = WorkshopText.Plain(weight);
             }
         }
-        if (!errors.Any && !weights.Values.Any(w => w > 0))
+        // A trait left out keeps its default weight, so {} accepts the defaults.
+        if (!errors.Any && !traits.Any(t => weights.GetValueOrDefault(t.Key, t.DefaultWeight) > 0))
         {
             errors.BreaksRule("answer", "At least one trait needs a positive weight.");
         }

@@ -57,7 +57,7 @@ public sealed class WorkshopAnswerTests
         { QuestionIds.Regions, """["DACH", "Atlantis"]""", "answer[1]" },
         { QuestionIds.BuyingTriggers, """["!!!"]""", "answer[0]" },
         { QuestionIds.Disqualifiers, """["purple leads"]""", "answer[0]" },
-        { QuestionIds.Weights, """{"industry": 0, "size": -5}""", "answer" },
+        { QuestionIds.Weights, """{"industry": 0, "size": -5, "region": 0, "trigger": 0, "pain": 0, "department": 0}""", "answer" },
         { QuestionIds.Weights, """{"industry": 30, "colour": 10}""", "answer.colour" },
         { QuestionIds.Weights, """{"industry": 500}""", "answer.industry" },
         { QuestionIds.Weights, """{"revenue": 10}""", "answer.revenue" },
@@ -179,6 +179,12 @@ public sealed class WorkshopAnswerTests
     {
         Assert.Equal("""{"industry":40,"region":0,"department":-5}""",
             Stored(QuestionIds.Weights, """{"Department": -5, "region": 0, "INDUSTRY": 40}"""));
+    }
+
+    [Fact]
+    public void An_empty_weights_answer_accepts_every_default()
+    {
+        Assert.Equal("{}", Stored(QuestionIds.Weights, "{}"));
     }
 
     [Fact]
