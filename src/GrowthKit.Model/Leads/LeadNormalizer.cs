@@ -5,7 +5,9 @@ namespace GrowthKit.Model;
 
 /// <summary>
 /// Brings a lead to the one form that is stored, scored and hashed, so that input differing only in
-/// spacing, the case of a domain or country code, or repeated terms yields the same snapshot.
+/// spacing, the case of a domain, repeated terms, or how a country or industry is named yields the
+/// same snapshot: countries become ISO 3166-1 alpha-2 codes, industries NAICS sector titles, and
+/// sizes sent as ranges numbers (<see cref="Quantity"/>, applied when the lead is read).
 /// </summary>
 public static partial class LeadNormalizer
 {
@@ -21,13 +23,28 @@ public static partial class LeadNormalizer
             Attributes(lead.Attributes));
     }
 
+    // Sizes and revenues given as text ("51-200") were already read as numbers (Quantity).
     private static Company Normalize(Company company) => company with
     {
         Name = Text(company.Name) is { } name ? Whitespace().Replace(name, " ") : null,
         Domain = Text(company.Domain)?.ToLowerInvariant(),
-        Industry = Text(company.Industry),
-        Country = Text(company.Country) is { Length: 2 } code ? code.ToUpperInvariant() : Text(company.Country),
+        Industry = Industry(company.Industry),
+        Country = Country(company.Country),
     };
+
+    /// <summary>
+    /// The ISO 3166-1 alpha-2 code for a code, alpha-3 code, name or alias ("Germany", "DEU", "de" → "DE");
+    /// unknown text stays as sent, trimmed (an unknown two-letter code upper-cased, as codes are written).
+    /// </summary>
+    public static string? Country(string? country) =>
+        Taxonomy.NormalizeCountry(country)
+        ?? (Text(country) is { Length: 2 } code ? code.ToUpperInvariant() : Text(country));
+
+    /// <summary>
+    /// The NAICS sector title for a title, code or common synonym ("logistics" → "Transportation and
+    /// Warehousing"); unknown text stays as sent, trimmed.
+    /// </summary>
+    public static string? Industry(string? industry) => Taxonomy.NormalizeIndustry(industry) ?? Text(industry);
 
     // A contact with nothing known is no contact: "contact": {} and no contact give the same snapshot.
     private static Contact? Normalize(Contact contact)
