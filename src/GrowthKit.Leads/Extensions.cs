@@ -12,20 +12,28 @@ public static class Extensions
         builder.AddGrowthKitApi();
         builder.AddTenantAuthentication();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<SnapshotAppender>();
 
         // The bus first: the relay publishes into it and must stop before it.
         builder.AddGrowthKitMessaging("leads");
-        builder.AddGrowthKitMarten("leads", opts => opts.Events.AddEventType<LeadSnapshotRecorded>())
+        builder.AddGrowthKitMarten("leads", opts =>
+            {
+                opts.Events.AddEventType<LeadSnapshotRecorded>();
+                opts.Schema.For<IdempotentAnswer>().Duplicate(a => a.CreatedAt);
+            })
             .AddSubscriptionWithServices<LeadRelay>(ServiceLifetime.Singleton, o =>
             {
                 o.IncludeType<LeadSnapshotRecorded>();
+                o.Options.BatchSize = LeadRelay.PageSize;
             });
         return builder;
     }
 
     public static WebApplication MapLeadApi(this WebApplication app)
     {
-        app.MapGroup("api/leads").WithTags("Leads").MapReceiveLead();
+        app.MapGroup("api/leads").WithTags("Leads")
+            .MapReceiveLead()
+            .MapReceiveLeadBatch();
         return app;
     }
 }

@@ -1,32 +1,48 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Headers;
 using GrowthKit.Contracts;
 using GrowthKit.Leads;
 using GrowthKit.ServiceDefaults;
+using GrowthKit.ServiceDefaults.Tenancy;
 using GrowthKit.Services.Tests.Infrastructure;
 using Marten;
 using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace GrowthKit.Services.Tests.Relay;
 
-/// <summary>What a bystander service saw of <see cref="LeadReceived"/>, in arrival order.</summary>
-public sealed class LeadReceivedInbox
+/// <summary>What a bystander service saw of <see cref="LeadsReceived"/>, in arrival order.</summary>
+public sealed class LeadsReceivedInbox
 {
-    private readonly ConcurrentQueue<(Guid? MessageId, LeadReceived Message)> _received = new();
+    private readonly ConcurrentQueue<(Guid? MessageId, LeadsReceived Message)> _received = new();
 
-    public void Add(Guid? messageId, LeadReceived message) => _received.Enqueue((messageId, message));
+    public void Add(Guid? messageId, LeadsReceived message) => _received.Enqueue((messageId, message));
 
-    public IReadOnlyList<(Guid? MessageId, LeadReceived Message)> For(Guid leadId) =>
-        _received.Where(r => r.Message.LeadId == leadId).ToList();
+    /// <summary>Every message that carried leads of <paramref name="tenant"/>.</summary>
+    public IReadOnlyList<(Guid? MessageId, LeadsReceived Message)> ForTenant(Guid tenant) =>
+        _received.Where(r => r.Message.TenantId == tenant).ToList();
 
-    public Task<IReadOnlyList<(Guid? MessageId, LeadReceived Message)>> WaitForAsync(Guid leadId) =>
-        Eventually.Until(() => Task.FromResult(For(leadId)), r => r.Count > 0, $"LeadReceived for lead {leadId}");
+    /// <summary>Every announcement of a snapshot of <paramref name="leadId"/>, with the message that carried it.</summary>
+    public IReadOnlyList<(Guid? MessageId, LeadReceived Lead)> For(Guid leadId) =>
+        _received.SelectMany(r => r.Message.Leads.Where(l => l.LeadId == leadId).Select(l => (r.MessageId, l))).ToList();
+
+    public Task<IReadOnlyList<(Guid? MessageId, LeadReceived Lead)>> WaitForAsync(Guid leadId) =>
+        Eventually.Until(() => Task.FromResult(For(leadId)), r => r.Count > 0, $"LeadsReceived for lead {leadId}");
+
+    /// <summary>Waits until <paramref name="count"/> lead snapshots of the tenant were announced.</summary>
+    public Task<IReadOnlyList<(Guid? MessageId, LeadsReceived Message)>> WaitForTenantAsync(Guid tenant, int count) =>
+        Eventually.Until(() => Task.FromResult(ForTenant(tenant)), r => r.Sum(m => m.Message.Leads.Count) >= count,
+            $"{count} leads of tenant {tenant} in LeadsReceived");
 }
 
-public sealed class LeadReceivedProbe(LeadReceivedInbox inbox) : IConsumer<LeadReceived>
+public sealed class LeadsReceivedProbe(LeadsReceivedInbox inbox) : IConsumer<LeadsReceived>
 {
-    public Task Consume(ConsumeContext<LeadReceived> context)
+    public Task Consume(ConsumeContext<LeadsReceived> context)
     {
         inbox.Add(context.MessageId, context.Message);
         return Task.CompletedTask;
@@ -35,9 +51,9 @@ public sealed class LeadReceivedProbe(LeadReceivedInbox inbox) : IConsumer<LeadR
 
 /// <summary>
 /// The leads service as its Program.cs builds it (<see cref="GrowthKit.Leads.Extensions.AddLeadServices"/>:
-/// Marten, the relay subscription, the bus) on a database of its own, plus a separate listener host
-/// with a queue of its own that records every <see cref="LeadReceived"/>. The leads host can be
-/// restarted on the same database.
+/// endpoints, Marten, the relay subscription, the bus) on a database of its own, called over HTTP
+/// with the token the gateway would mint, plus a separate listener host with a queue of its own that
+/// records every <see cref="LeadsReceived"/>. The leads host can be restarted on the same database.
 /// </summary>
 public sealed class LeadRelayHarness : IAsyncLifetime
 {
@@ -46,9 +62,9 @@ public sealed class LeadRelayHarness : IAsyncLifetime
     private TestServers? _servers;
     private string? _database;
     private IHost? _listener;
-    private IHost? _leads;
+    private WebApplication? _leads;
 
-    public LeadReceivedInbox Inbox { get; } = new();
+    public LeadsReceivedInbox Inbox { get; } = new();
     public IDocumentStore Store => (_leads ?? throw new InvalidOperationException("Not started.")).Services.GetRequiredService<IDocumentStore>();
 
     public async Task StartAsync(TestServers servers)
@@ -77,7 +93,18 @@ public sealed class LeadRelayHarness : IAsyncLifetime
         _leads = await StartLeadsAsync(_servers!);
     }
 
-    private async Task<IHost> StartLeadsAsync(TestServers servers)
+    /// <summary>A client for <paramref name="tenant"/>, as the gateway would forward its requests.</summary>
+    public HttpClient ClientFor(Guid tenant)
+    {
+        var address = _leads!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var key = InternalToken.SigningKey(_leads.Configuration[InternalToken.ConfigurationKey]!);
+        var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            InternalToken.Create(key, tenant, "alice", Guid.NewGuid(), DateTimeOffset.UtcNow));
+        return client;
+    }
+
+    private async Task<WebApplication> StartLeadsAsync(TestServers servers)
     {
         var builder = ServiceHost.CreateBuilder(servers, _database);
         builder.AddServiceDefaults();
@@ -95,7 +122,7 @@ public sealed class LeadRelayHarness : IAsyncLifetime
         var builder = ServiceHost.CreateBuilder(servers);
         builder.Services.AddSingleton(Inbox);
         builder.AddGrowthKitMessaging(_listenerName, bus =>
-            bus.AddConsumer<LeadReceivedProbe>().Endpoint(e =>
+            bus.AddConsumer<LeadsReceivedProbe>().Endpoint(e =>
             {
                 e.Name = _listenerName;
                 e.Temporary = true; // deleted with the listener's connection

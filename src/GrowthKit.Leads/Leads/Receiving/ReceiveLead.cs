@@ -2,9 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using GrowthKit.Model;
 using GrowthKit.ServiceDefaults;
-using GrowthKit.ServiceDefaults.Tenancy;
 using Marten;
-using Marten.Exceptions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GrowthKit.Leads.Leads.Receiving;
@@ -15,8 +13,6 @@ public sealed record LeadAccepted(Guid LeadId, string ExternalId);
 
 public static class ReceiveLeadFeature
 {
-    private static readonly LeadValidator Validator = new();
-
     /// <summary>
     /// One lead per external id: unchanged data records nothing, changed data is the next snapshot.
     /// </summary>
@@ -35,61 +31,35 @@ public static class ReceiveLeadFeature
         group.MapPost("/", Handle)
             .WithName("ReceiveLead")
             .WithSummary("Push a lead; it is scored against every published ICP of the tenant")
-            .WithDescription("The same externalId never makes a second lead: unchanged data changes nothing, changed data is a new snapshot.")
+            .WithDescription("The same externalId never makes a second lead: unchanged data changes nothing, changed data is a new snapshot. "
+                             + "company.employeeCount and company.annualRevenue take a number or text such as \"51-200\", \"10,000+\" or \"1k-5k\" "
+                             + "(a range counts as its midpoint, rounded down; \"n+\" as n). "
+                             + Idempotency.Description)
             .Accepts<Lead>("application/json")
-            .ProducesValidationProblem();
+            .Produces<LeadAccepted>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return group;
     }
 
-    private static async Task<Results<Accepted<LeadAccepted>, ProblemHttpResult>> Handle(
-        JsonElement body, ClaimsPrincipal user, IDocumentStore store, TimeProvider clock, CancellationToken ct)
+    /// <summary>A batch of one: the same reading, recording and idempotency as <c>POST /api/leads/batch</c>.</summary>
+    private static Task<Results<StoredAnswer, ProblemHttpResult>> Handle(
+        HttpRequest request, ClaimsPrincipal user, IDocumentStore store, SnapshotAppender appender, TimeProvider clock,
+        CancellationToken ct) =>
+        LeadIntake.HandleAsync(request, user, store, appender, clock, ReadOne, Answer, ct);
+
+    private static LeadsRead ReadOne(JsonElement body, Guid tenant) =>
+        new([LeadIntake.Read(0, body, tenant, "body")], null);
+
+    private static Results<StoredAnswer, ProblemHttpResult> Answer(IReadOnlyList<IntakeLead> leads)
     {
-        var (lead, problem) = ParseLead(body);
-        if (problem is not null || lead is null) return problem!;
-
-        var tenant = user.TenantId();
-        var normalised = LeadNormalizer.Normalize(lead);
-        var command = new ReceiveLead(DeterministicId.For(tenant.ToString(), normalised.ExternalId!), normalised, body);
-
-        // Two first pushes of one lead race to start its stream; the loser re-reads and compares.
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await using var session = store.LightweightSession(tenant.ToString());
-                session.StampTraceContext();
-                var stream = await session.Events.FetchForWriting<LeadState>(command.LeadId, ct);
-                if (Decide(command, stream.Aggregate, clock.GetUtcNow()) is { } recorded)
-                {
-                    stream.AppendOne(recorded);
-                    await session.SaveChangesAsync(ct);
-                }
-                return TypedResults.Accepted($"/api/leads/{command.LeadId}",
-                    new LeadAccepted(command.LeadId, normalised.ExternalId!));
-            }
-            catch (Exception e) when (attempt < 3 && e is JasperFx.ConcurrencyException or ExistingStreamIdCollisionException)
-            {
-            }
-        }
+        var lead = leads[0];
+        if (lead.Command is not { } command)
+            return ApiDefaults.FieldProblems(lead.Errors!.ToDictionary());
+        return StoredAnswer.Json(StatusCodes.Status202Accepted,
+            new LeadAccepted(command.LeadId, command.Lead.ExternalId!), $"/api/leads/{command.LeadId}");
     }
-
-    /// <summary>A wrong type is a 400 naming the field; so is a missing required field.</summary>
-    private static (Lead? Lead, ProblemHttpResult? Problem) ParseLead(JsonElement body)
-    {
-        Lead? lead;
-        try
-        {
-            lead = body.ValueKind == JsonValueKind.Object ? body.Deserialize<Lead>(ModelJson.Options) : null;
-        }
-        catch (JsonException e)
-        {
-            return (null, Invalid(e.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : "body", e.Message));
-        }
-        if (lead is null) return (null, Invalid("body", "The lead must be a JSON object."));
-
-        var result = Validator.Validate(lead);
-        return result.IsValid ? (lead, null) : (null, result.ValidationProblem(StatusCodes.Status400BadRequest));
-    }
-
-    private static ProblemHttpResult Invalid(string field, string message) => ApiDefaults.FieldProblem(field, message);
 }
