@@ -1,7 +1,13 @@
 using GrowthKit.Scoring.LeadsView;
-using GrowthKit.Scoring.Scores;
+using GrowthKit.Scoring.Ledger;
+using GrowthKit.Scoring.Publishing;
+using GrowthKit.Scoring.Receiving;
+using GrowthKit.Scoring.Reproducing;
+using GrowthKit.Scoring.Rescoring;
+using GrowthKit.Scoring.Storage;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Tenancy;
+using Npgsql;
 
 namespace GrowthKit.Scoring;
 
@@ -13,24 +19,28 @@ public static class Extensions
         builder.AddTenantAuthentication();
         builder.Services.AddSingleton(TimeProvider.System);
 
+        var connectionString = builder.Configuration.GetConnectionString(EventStore.ConnectionName)
+                               ?? throw new InvalidOperationException($"ConnectionStrings:{EventStore.ConnectionName} is not configured.");
+        builder.Services.AddSingleton(_ => new ScoringDatabase(NpgsqlDataSource.Create(connectionString)));
+        builder.Services.Configure<RescoringOptions>(builder.Configuration.GetSection(RescoringOptions.Section));
+        builder.Services.AddSingleton<RescoringSignal>();
+        // Hosted services start in order: the tables exist before the bus delivers the first message.
+        builder.Services.AddHostedService<ScoringTablesMigration>();
+
         builder.AddGrowthKitMessaging("scoring", bus =>
         {
-            bus.AddConsumer<LeadReceivedConsumer>(typeof(ScoringEndpoint<LeadReceivedConsumer>));
-            bus.AddConsumer<IcpVersionPublishedConsumer>(typeof(ScoringEndpoint<IcpVersionPublishedConsumer>));
+            bus.AddConsumer<LeadsReceivedConsumer>(typeof(LeadsReceivedEndpoint));
+            bus.AddConsumer<IcpVersionPublishedConsumer>();
         });
-        builder.AddGrowthKitMarten("scoring", opts =>
-        {
-            opts.Events.AddEventType<LeadScored>();
-            opts.Schema.For<ScoredLead>().Index(x => x.ExternalId);
-            opts.Schema.For<PublishedIcp>();
-            opts.Schema.For<IcpVersionDefinition>();
-        });
+        builder.AddGrowthKitMarten(ScoringTables.Schema, LedgerEventTypes.Register);
+        builder.Services.AddHostedService<RescoringWorker>();
         return builder;
     }
 
     public static WebApplication MapScoringApi(this WebApplication app)
     {
-        app.MapGroup("api/leads").WithTags("Leads").MapReadLeads();
+        app.MapGroup("api/leads").WithTags("Leads").MapListLeads().MapReadLeads().MapRescoreLead();
+        app.MapGroup("api/icps").WithTags("Re-scoring").MapReadRescoring();
         return app;
     }
 }

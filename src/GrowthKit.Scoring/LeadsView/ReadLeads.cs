@@ -1,28 +1,13 @@
+using System.Globalization;
 using System.Security.Claims;
-using System.Text.Json;
-using GrowthKit.Scoring.Scores;
+using GrowthKit.Scoring.Ledger;
+using GrowthKit.Scoring.Storage;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Tenancy;
-using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
 
 namespace GrowthKit.Scoring.LeadsView;
-
-public sealed record LeadResponse(
-    Guid LeadId, string ExternalId, int Snapshot, JsonElement Lead, JsonElement Raw, IReadOnlyList<ScoreResponse> Scores)
-{
-    public static LeadResponse From(ScoredLead l) =>
-        new(l.Id, l.ExternalId, l.Snapshot, l.Lead, l.Raw, [.. l.Scores.Select(ScoreResponse.From)]);
-}
-
-public sealed record ScoreResponse(
-    Guid IcpId, int IcpVersion, int Snapshot, decimal Score, string Tier,
-    IReadOnlyList<GrowthKit.Model.CriterionResult> Breakdown, [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] GrowthKit.Model.DisqualifiedBy? DisqualifiedBy,
-    string ModelVersion, string InputHash, DateTimeOffset ScoredAt)
-{
-    public static ScoreResponse From(LeadScored s) => new(s.IcpId, s.IcpVersion, s.Snapshot, s.Score, s.Tier,
-        s.Breakdown, s.DisqualifiedBy, s.ModelVersion, s.InputHash, s.ScoredAt);
-}
 
 public static class ReadLeadsFeature
 {
@@ -36,23 +21,104 @@ public static class ReadLeadsFeature
             .WithName("GetLeadByExternalId")
             .WithSummary("The same as GetLead, found by the consumer's own id")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{leadId:guid}/scores", Scores)
+            .WithName("GetLeadScores")
+            .WithSummary("Every score the lead ever had, oldest first, from the score ledger")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
-    private static async Task<Results<Ok<LeadResponse>, ProblemHttpResult>> ById(
-        Guid leadId, ClaimsPrincipal user, IDocumentStore store, CancellationToken ct)
+    private static Task<Results<Ok<LeadResponse>, ProblemHttpResult>> ById(
+        Guid leadId, ClaimsPrincipal user, ScoringDatabase database, CancellationToken ct) =>
+        ReadAsync(user.TenantId(), "l.lead_id = $2", leadId, database, ct);
+
+    private static Task<Results<Ok<LeadResponse>, ProblemHttpResult>> ByExternalId(
+        string externalId, ClaimsPrincipal user, ScoringDatabase database, CancellationToken ct) =>
+        ReadAsync(user.TenantId(), "l.external_id = $2", externalId.Trim(), database, ct);
+
+    private static async Task<Results<Ok<LeadResponse>, ProblemHttpResult>> ReadAsync<TKey>(
+        Guid tenantId, string match, TKey key, ScoringDatabase database, CancellationToken ct)
     {
-        await using var session = store.QuerySession(user.TenantId().ToString());
-        var lead = await session.LoadAsync<ScoredLead>(leadId, ct);
-        return lead is null ? ApiDefaults.NotFoundProblem("Lead") : TypedResults.Ok(LeadResponse.From(lead));
+        await using var connection = await database.OpenAsync(ct);
+        (Guid LeadId, Guid BatchId, int Pos)? current = null;
+        await using (var command = new NpgsqlCommand($"""
+            select l.lead_id, s.batch_id, s.pos
+            from {ScoringTables.Schema}.leads l
+            join {ScoringTables.Schema}.lead_snapshots s
+              on s.tenant_id = l.tenant_id and s.lead_id = l.lead_id and s.snapshot = l.snapshot
+            where l.tenant_id = $1 and {match}
+            limit 1
+            """, connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
+            command.Parameters.Add(new NpgsqlParameter<TKey> { TypedValue = key });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct)) current = (reader.GetGuid(0), reader.GetGuid(1), reader.GetInt32(2));
+        }
+        if (current is not { } found) return ApiDefaults.NotFoundProblem("Lead");
+
+        var snapshot = (await ScoreLedger.ReadSnapshotsAsync(connection, tenantId, [(found.BatchId, found.Pos)], ct))[0];
+        var places = await PlacesAsync(connection, $"""
+            select distinct on (icp_id) batch_id, pos from {ScoringTables.Schema}.lead_scores
+            where tenant_id = $1 and lead_id = $2
+            order by icp_id, icp_version desc, snapshot desc
+            """, tenantId, found.LeadId, ct);
+        var scores = await ScoreLedger.ReadScoresAsync(connection, tenantId, places, ct);
+        return TypedResults.Ok(new LeadResponse(found.LeadId, snapshot.ExternalId, snapshot.Snapshot, snapshot.Lead,
+            snapshot.Raw, [.. scores.Select(ScoreResponse.From)]));
     }
 
-    private static async Task<Results<Ok<LeadResponse>, ProblemHttpResult>> ByExternalId(
-        string externalId, ClaimsPrincipal user, IDocumentStore store, CancellationToken ct)
+    private static async Task<Results<Ok<Page<ScoreResponse>>, ProblemHttpResult>> Scores(
+        Guid leadId, ClaimsPrincipal user, ScoringDatabase database, CancellationToken ct,
+        int? limit = null, string? cursor = null)
     {
-        await using var session = store.QuerySession(user.TenantId().ToString());
-        var id = externalId.Trim();
-        var lead = await session.Query<ScoredLead>().FirstOrDefaultAsync(x => x.ExternalId == id, ct);
-        return lead is null ? ApiDefaults.NotFoundProblem("Lead") : TypedResults.Ok(LeadResponse.From(lead));
+        if (Paging.CheckLimit(limit, out var take) is { } problem) return problem;
+        if (!TryReadOffset(cursor, out var skip)) return ApiDefaults.FieldProblem("cursor", "The cursor is not one this list gave.");
+
+        var tenantId = user.TenantId();
+        await using var connection = await database.OpenAsync(ct);
+        if (!await LeadExistsAsync(connection, tenantId, leadId, ct)) return ApiDefaults.NotFoundProblem("Lead");
+
+        // The ledger is append-only and read in the order it was written, so an offset stays put.
+        var places = await PlacesAsync(connection, $"""
+            select batch_id, pos from {ScoringTables.Schema}.lead_scores
+            where tenant_id = $1 and lead_id = $2
+            order by scored_at, icp_id, icp_version, snapshot
+            offset {skip} limit {take + 1}
+            """, tenantId, leadId, ct);
+        var scores = await ScoreLedger.ReadScoresAsync(connection, tenantId, [.. places.Take(take)], ct);
+        var next = places.Count > take ? OpaqueCursor.Write("o", (skip + take).ToString(CultureInfo.InvariantCulture)) : null;
+        return TypedResults.Ok(new Page<ScoreResponse>([.. scores.Select(ScoreResponse.From)], next));
+    }
+
+    public static async Task<bool> LeadExistsAsync(NpgsqlConnection connection, Guid tenantId, Guid leadId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"select 1 from {ScoringTables.Schema}.leads where tenant_id = $1 and lead_id = $2", connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leadId });
+        return await command.ExecuteScalarAsync(ct) is not null;
+    }
+
+    // The ledger is append-only: an offset (what was shown) is a stable cursor.
+    private static bool TryReadOffset(string? cursor, out int offset)
+    {
+        offset = 0;
+        if (string.IsNullOrEmpty(cursor)) return true;
+        return OpaqueCursor.TryRead(cursor, "o", out var parts) && parts.Length == 1
+               && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out offset);
+    }
+
+    private static async Task<IReadOnlyList<(Guid BatchId, int Pos)>> PlacesAsync(NpgsqlConnection connection, string sql,
+        Guid tenantId, Guid leadId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leadId });
+        var places = new List<(Guid, int)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) places.Add((reader.GetGuid(0), reader.GetInt32(1)));
+        return places;
     }
 }

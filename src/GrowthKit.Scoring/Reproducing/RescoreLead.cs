@@ -1,0 +1,129 @@
+using System.Security.Claims;
+using System.Text.Json;
+using GrowthKit.Model;
+using GrowthKit.Scoring.Ledger;
+using GrowthKit.Scoring.LeadsView;
+using GrowthKit.Scoring.Scores;
+using GrowthKit.Scoring.Storage;
+using GrowthKit.ServiceDefaults;
+using GrowthKit.ServiceDefaults.Tenancy;
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace GrowthKit.Scoring.Reproducing;
+
+/// <summary>Which recorded score to reproduce: the lead's latest snapshot scored against the version unless <see cref="Snapshot"/> says which.</summary>
+public sealed record RescoreLead(Guid? IcpId, int? IcpVersion, int? Snapshot);
+
+public sealed record RescoreResponse(ScoreResponse Score, bool MatchesRecorded);
+
+/// <summary>
+/// Recomputes a recorded score from the event store alone — the lead snapshot from its batch's
+/// stream, the definition from the ICP's stream, the recorded entry from the ledger — with the
+/// reference computation (<see cref="LeadScoring.Compute"/>, <see cref="InputHash.Compute"/>), and
+/// compares the two canonically, <c>scoredAt</c> aside.
+/// </summary>
+public static class RescoreLeadFeature
+{
+    public static RouteGroupBuilder MapRescoreLead(this RouteGroupBuilder group)
+    {
+        group.MapPost("/{leadId:guid}/rescore", Rescore)
+            .WithName("RescoreLead")
+            .WithSummary("Recomputes a recorded score from the stored snapshot and definition and says whether it matches")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    private static async Task<Results<Ok<RescoreResponse>, ProblemHttpResult>> Rescore(
+        Guid leadId, RescoreLead request, ClaimsPrincipal user, ScoringDatabase database, IDocumentStore store,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.IcpId is null) errors["icpId"] = ["icpId is required."];
+        if (request.IcpVersion is null) errors["icpVersion"] = ["icpVersion is required."];
+        if (errors.Count > 0) return ApiDefaults.FieldProblems(errors);
+        var (icpId, version) = (request.IcpId!.Value, request.IcpVersion!.Value);
+        var tenantId = user.TenantId();
+
+        (Guid BatchId, int Pos, int Snapshot) recordedAt;
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            if (!await ReadLeadsFeature.LeadExistsAsync(connection, tenantId, leadId, ct)) return ApiDefaults.NotFoundProblem("Lead");
+            if (request.Snapshot is { } wanted && !await SnapshotExistsAsync(connection, tenantId, leadId, wanted, ct))
+            {
+                return ApiDefaults.NotFoundProblem("Snapshot");
+            }
+            if (await RecordedAsync(connection, tenantId, leadId, icpId, version, request.Snapshot, ct) is not { } place)
+            {
+                return ApiDefaults.NotFoundProblem("Score of this lead for that ICP version");
+            }
+            recordedAt = place;
+        }
+
+        await using var session = store.QuerySession(tenantId.ToString());
+        var recorded = (await EventsAsync<LeadsScored>(session, recordedAt.BatchId, ct)).Single().Scores[recordedAt.Pos];
+        var snapshotPlace = await SnapshotPlaceAsync(database, tenantId, leadId, recordedAt.Snapshot, ct);
+        var snapshot = (await EventsAsync<LeadSnapshotsRecorded>(session, snapshotPlace.BatchId, ct)).Single().Snapshots[snapshotPlace.Pos];
+        var published = (await EventsAsync<IcpVersionRecorded>(session, icpId, ct)).Single(v => v.Version == version);
+        var definition = published.Definition.Deserialize<IcpDefinition>(ModelJson.Options)
+                         ?? throw new InvalidOperationException($"ICP {icpId} v{version} has no definition.");
+
+        var recomputed = LeadScoring.Compute(leadId, snapshot.Snapshot, snapshot.Lead, icpId, version, definition, clock.GetUtcNow());
+        var matches = string.Equals(
+            CanonicalJson.Of(recomputed with { ScoredAt = default }),
+            CanonicalJson.Of(recorded with { ScoredAt = default }),
+            StringComparison.Ordinal);
+        return TypedResults.Ok(new RescoreResponse(ScoreResponse.From(recomputed), matches));
+    }
+
+    private static async Task<IReadOnlyList<T>> EventsAsync<T>(IQuerySession session, Guid streamId, CancellationToken ct) =>
+        [.. (await session.Events.FetchStreamAsync(streamId, token: ct)).Select(e => e.Data).OfType<T>()];
+
+    private static async Task<bool> SnapshotExistsAsync(NpgsqlConnection connection, Guid tenantId, Guid leadId, int snapshot,
+        CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            select 1 from {ScoringTables.Schema}.lead_snapshots where tenant_id = $1 and lead_id = $2 and snapshot = $3
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leadId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = snapshot });
+        return await command.ExecuteScalarAsync(ct) is not null;
+    }
+
+    private static async Task<(Guid BatchId, int Pos)> SnapshotPlaceAsync(ScoringDatabase database, Guid tenantId, Guid leadId,
+        int snapshot, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var command = new NpgsqlCommand($"""
+            select batch_id, pos from {ScoringTables.Schema}.lead_snapshots where tenant_id = $1 and lead_id = $2 and snapshot = $3
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leadId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = snapshot });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) throw new InvalidOperationException($"Snapshot {snapshot} of lead {leadId} was scored but not recorded.");
+        return (reader.GetGuid(0), reader.GetInt32(1));
+    }
+
+    private static async Task<(Guid BatchId, int Pos, int Snapshot)?> RecordedAsync(NpgsqlConnection connection, Guid tenantId,
+        Guid leadId, Guid icpId, int version, int? snapshot, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            select batch_id, pos, snapshot from {ScoringTables.Schema}.lead_scores
+            where tenant_id = $1 and lead_id = $2 and icp_id = $3 and {ScoringTables.ByPrimaryKey("icp_version")} = $4
+              and ($5::int is null or snapshot = $5)
+            order by snapshot desc limit 1
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leadId });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = icpId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)snapshot ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetGuid(0), reader.GetInt32(1), reader.GetInt32(2)) : null;
+    }
+}
