@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace GrowthKit.Bench;
+
+/// <summary>API.md's example ICP: drafted and published as v1; later changed and published as v2.</summary>
+public static class IcpSetup
+{
+    public const string Definition = """
+        {
+          "name": "Mid-market logistics operators",
+          "description": "The benchmark's ICP (API.md's example)",
+          "criteria": [
+            {"key": "industry", "field": "company.industry", "operator": "in",
+             "values": ["Transportation and Warehousing", "Wholesale Trade"], "weight": 30},
+            {"key": "size", "field": "company.employeeCount", "operator": "between", "min": 50, "max": 500, "weight": 25},
+            {"key": "region", "field": "company.country", "operator": "in", "values": ["DE", "AT", "CH"], "weight": 20},
+            {"key": "trigger", "field": "signals", "operator": "anyOf", "values": ["funding_round"], "weight": 15},
+            {"key": "pain", "field": "painPoints", "operator": "anyOf", "values": ["manual_dispatch"], "weight": 10},
+            {"key": "sales-led", "field": "contact.department", "operator": "in", "values": ["sales"], "weight": -10}
+          ],
+          "disqualifiers": [
+            {"key": "too-small", "field": "company.employeeCount", "operator": "lt", "value": 10,
+             "reason": "Too small to need dispatch software"}
+          ],
+          "personas": [{"role": "Head of Operations", "seniority": ["director", "vp"], "department": ["operations"]}],
+          "tiers": {"A": 75, "B": 50, "C": 25}
+        }
+        """;
+
+    /// <summary>Drafts and publishes v1, then waits (up to 30 s) until scoring knows it.</summary>
+    public static async Task<Guid> PublishFirstVersionAsync(Gateway api, CancellationToken ct)
+    {
+        const string step = "define ICP";
+        var created = Gateway.Expect(await api.PostJsonAsync(step, "/api/icps", JsonNode.Parse(Definition)!, ct: ct),
+            step, "POST /api/icps", HttpStatusCode.Created);
+        var icpId = created.Body.At("icpId").AsGuid() ?? throw new BenchFailure(step, $"no icpId in {Gateway.Shorten(created.Text)}");
+
+        await PublishAsync(api, icpId, "benchmark: first version", expectedVersion: 1, ct);
+
+        // Leads pushed before scoring has the version would wait for the re-scoring instead.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Answer? progress = null;
+        // 404 throughout means the progress route is missing rather than slow: give up sooner.
+        while (clock.Elapsed < TimeSpan.FromSeconds(progress?.Status == HttpStatusCode.NotFound ? 10 : 30))
+        {
+            progress = await api.GetAsync("wait for v1 in scoring", $"/api/icps/{icpId}/versions/1/rescoring", ct);
+            if (progress.Status == HttpStatusCode.OK && progress.Body.At("finishedAt").AsTime() is not null) return icpId;
+            await Task.Delay(200, ct);
+        }
+        Console.WriteLine($"  warning: GET /api/icps/{{id}}/versions/1/rescoring did not report v1 finished within {clock.Elapsed.TotalSeconds:0} s "
+                          + $"(last: {(int?)progress?.Status} {Gateway.Shorten(progress?.Text ?? "", 160)}); going on.");
+        return icpId;
+    }
+
+    /// <summary>Changes the draft (the pain criterion weighs 15 instead of 10) with If-Match; does not publish.</summary>
+    public static async Task ChangeDraftAsync(Gateway api, Guid icpId, CancellationToken ct)
+    {
+        const string step = "change ICP";
+        var current = Gateway.Expect(await api.GetAsync(step, $"/api/icps/{icpId}", ct), step, $"GET /api/icps/{icpId}", HttpStatusCode.OK);
+        var etag = current.ETag ?? throw new BenchFailure(step, "GET /api/icps/{id} sent no ETag");
+        var draft = current.Body.At("draft")?.DeepClone() ?? JsonNode.Parse(Definition)!;
+        foreach (var criterion in draft.At("criteria").Items())
+        {
+            if (criterion.At("key").Text() == "pain") criterion["weight"] = 15;
+        }
+        Gateway.Expect(await api.PutJsonAsync(step, $"/api/icps/{icpId}",
+                new JsonObject { ["definition"] = draft, ["reason"] = "benchmark: pain matters more" }, etag, ct),
+            step, $"PUT /api/icps/{icpId}", HttpStatusCode.OK);
+    }
+
+    public static async Task PublishAsync(Gateway api, Guid icpId, string reason, int expectedVersion, CancellationToken ct)
+    {
+        var step = $"publish ICP v{expectedVersion}";
+        var published = Gateway.Expect(await api.PostJsonAsync(step, $"/api/icps/{icpId}/publish",
+                new JsonObject { ["reason"] = reason }, ct: ct),
+            step, $"POST /api/icps/{icpId}/publish", HttpStatusCode.OK);
+        var version = published.Body.At("version").AsLong();
+        if (version != expectedVersion)
+            throw new BenchFailure(step, $"expected version {expectedVersion}, got {Gateway.Shorten(published.Text)}");
+    }
+}
