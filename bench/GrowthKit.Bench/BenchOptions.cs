@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace GrowthKit.Bench;
 
-/// <summary>The command line: <c>--leads N --batch N --senders N --sample N --no-traces --results DIR</c>.</summary>
+/// <summary>
+/// The command line: <c>[throughput|refinement] --leads N --batch N --senders N --sample N --no-traces --results DIR</c>;
+/// the refinement scenario (issue 5's quality benchmark) reads <c>--companies --deal-share --rounds --auto --offline</c>.
+/// </summary>
 public sealed record BenchOptions(
     int Leads,
     int BatchSize,
@@ -14,12 +17,27 @@ public sealed record BenchOptions(
     string ResultsDir,
     string DataDir,
     TimeSpan PhaseTimeout,
-    int Seed)
+    int Seed,
+    string Scenario = BenchOptions.Throughput,
+    int Companies = 6_000,
+    double DealShare = 0.75,
+    int Rounds = 25,
+    bool AutoMode = false,
+    bool Offline = false)
 {
+    public const string Throughput = "throughput";
+    public const string Refinement = "refinement";
+
     public const string Usage = """
         usage: bench/run.sh [--leads 50000] [--batch 1000] [--senders 4] [--sample 2000]
                             [--warmup 2000] [--seed 4711] [--timeout-minutes 15] [--no-traces] [--no-durable]
                             [--results bench/results] [--data-dir DIR]
+               bench/run.sh refinement [--companies 6000] [--deal-share 0.75] [--rounds 25] [--auto] [--offline]
+                            [--seed 4711] [--timeout-minutes 15] [--no-durable] [--results bench/results]
+          refinement: a synthetic market with a hidden win probability; the stated ICP, leads and training
+          deals go through the gateway, proposals are accepted for up to --rounds rounds (--auto: the
+          service's auto mode instead), and the holdout AUCs are printed. --offline skips the system
+          (market, regression and stated/truth AUCs only).
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -37,6 +55,9 @@ public sealed record BenchOptions(
             int Number(int min) => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min
                 ? n
                 : throw new ArgumentException($"{args[i - 1]} needs a whole number of at least {min}.\n{Usage}");
+            double Share() => double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x is > 0 and <= 1
+                ? x
+                : throw new ArgumentException($"{args[i - 1]} needs a share between 0 and 1.\n{Usage}");
 
             options = args[i] switch
             {
@@ -49,6 +70,13 @@ public sealed record BenchOptions(
                 "--timeout-minutes" => options with { PhaseTimeout = TimeSpan.FromMinutes(Number(1)) },
                 "--no-traces" => options with { Traces = false },
                 "--no-durable" => options with { Durable = false },
+                Throughput or Refinement when i == 0 => options with { Scenario = args[i] },
+                "--scenario" => options with { Scenario = Value() is Throughput or Refinement ? args[i] : throw new ArgumentException($"--scenario is {Throughput} or {Refinement}.\n{Usage}") },
+                "--companies" => options with { Companies = Number(100) },
+                "--deal-share" => options with { DealShare = Share() },
+                "--rounds" => options with { Rounds = Number(0) },
+                "--auto" => options with { AutoMode = true },
+                "--offline" => options with { Offline = true },
                 "--results" => options with { ResultsDir = Value() },
                 "--data-dir" => options with { DataDir = Path.GetFullPath(Value()) },
                 "-h" or "--help" => throw new ArgumentException(Usage),

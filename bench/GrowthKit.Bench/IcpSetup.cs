@@ -28,11 +28,11 @@ public static class IcpSetup
         }
         """;
 
-    /// <summary>Drafts and publishes v1, then waits (up to 30 s) until scoring knows it.</summary>
-    public static async Task<Guid> PublishFirstVersionAsync(Gateway api, CancellationToken ct)
+    /// <summary>Drafts and publishes v1 (API.md's example unless another definition is given), then waits (up to 30 s) until scoring knows it.</summary>
+    public static async Task<Guid> PublishFirstVersionAsync(Gateway api, CancellationToken ct, string definition = Definition)
     {
         const string step = "define ICP";
-        var created = Gateway.Expect(await api.PostJsonAsync(step, "/api/icps", JsonNode.Parse(Definition)!, ct: ct),
+        var created = Gateway.Expect(await api.PostJsonAsync(step, "/api/icps", JsonNode.Parse(definition)!, ct: ct),
             step, "POST /api/icps", HttpStatusCode.Created);
         var icpId = created.Body.At("icpId").AsGuid() ?? throw new BenchFailure(step, $"no icpId in {Gateway.Shorten(created.Text)}");
 

@@ -19,6 +19,10 @@ public static class Json
         node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var n) ? n
         : long.TryParse(node.Text(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
 
+    public static double? AsDouble(this JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var x) ? x
+        : double.TryParse(node.Text(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+
     public static DateTimeOffset? AsTime(this JsonNode? node) =>
         DateTimeOffset.TryParse(node.Text(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
 

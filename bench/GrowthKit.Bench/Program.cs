@@ -18,6 +18,9 @@ catch (ArgumentException e)
     return 2;
 }
 
+if (options.Scenario == BenchOptions.Refinement)
+    return await GrowthKit.Bench.Refinement.RefinementBenchmark.MainAsync(options);
+
 var results = new BenchResults { Options = options, Commit = Benchmark.GitCommit(), LoadAverageAtStart = LoadAverage() };
 Console.WriteLine($"GrowthKit benchmark: {options.Leads:N0} leads, {results.Machine}, load average {results.LoadAverageAtStart:0.00}");
 
