@@ -1,0 +1,76 @@
+using System.Text.Json;
+using GrowthKit.Model;
+
+namespace GrowthKit.Model.Tests.Refinement;
+
+/// <summary>
+/// A seeded market of companies with a hidden win probability, and a stated ICP that is partly
+/// wrong: it names Transportation (which does not win more) beside Wholesale, misses Manufacturing
+/// (which does) and counts a funding round (noise) while rapid hiring is what wins.
+/// </summary>
+internal static class SyntheticMarket
+{
+    public static readonly string[] Industries =
+        ["Manufacturing", "Wholesale Trade", "Transportation and Warehousing", "Retail Trade", "Information", "Construction"];
+    public static readonly string[] Countries = ["DE", "AT", "CH", "US", "FR", "GB"];
+    public static readonly string[] Triggers = ["funding_round", "rapid_hiring", "new_location"];
+    public static readonly string[] Departments = ["operations", "sales", "finance"];
+
+    public const string StatedJson = """
+        {
+          "name": "Stated ICP",
+          "criteria": [
+            {"key": "industry", "field": "company.industry", "operator": "in",
+             "values": ["Transportation and Warehousing", "Wholesale Trade"], "weight": 30},
+            {"key": "size", "field": "company.employeeCount", "operator": "between", "min": 50, "max": 500, "weight": 25},
+            {"key": "region", "field": "company.country", "operator": "in", "values": ["DE", "AT", "CH"], "weight": 20},
+            {"key": "trigger", "field": "signals", "operator": "anyOf", "values": ["funding_round"], "weight": 15},
+            {"key": "sales-led", "field": "contact.department", "operator": "in", "values": ["sales"], "weight": -10}
+          ],
+          "tiers": {"A": 75, "B": 50, "C": 25}
+        }
+        """;
+
+    public static IcpDefinition Stated() => JsonSerializer.Deserialize<IcpDefinition>(StatedJson, ModelJson.Options)!;
+
+    /// <summary>The hidden truth's log-odds of a win.</summary>
+    public static double Logit(string industry, string country, int employees, IReadOnlyList<string> signals, string department) =>
+        -1.2
+        + (industry is "Manufacturing" or "Wholesale Trade" ? 1.6 : 0)
+        + (country is "DE" or "AT" ? 0.9 : 0)
+        + (employees is >= 51 and <= 500 ? 0.8 : 0)
+        + (signals.Contains("rapid_hiring") ? 1.2 : 0)
+        + (department == "sales" ? -0.8 : 0);
+
+    /// <summary><paramref name="count"/> closed deals, one a day from 2025-01-01, the outcome drawn from the hidden truth.</summary>
+    public static List<ClosedDeal> Deals(int count, int seed)
+    {
+        var random = new Random(seed);
+        var start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var deals = new List<ClosedDeal>();
+        for (var i = 0; i < count; i++)
+        {
+            var (lead, logit) = Lead(random, $"lead-{i}");
+            var won = random.NextDouble() < 1 / (1 + Math.Exp(-logit));
+            deals.Add(new ClosedDeal($"deal-{i:D5}", lead, won, start.AddHours(i * 6)));
+        }
+        return deals;
+    }
+
+    public static (JsonElement Lead, double Logit) Lead(Random random, string externalId)
+    {
+        var industry = Industries[random.Next(Industries.Length)];
+        var country = Countries[random.Next(Countries.Length)];
+        var employees = (int)Math.Round(Math.Exp(random.NextDouble() * Math.Log(5000)));
+        var signals = Triggers.Where(_ => random.NextDouble() < 0.3).ToList();
+        var department = Departments[random.Next(Departments.Length)];
+        var lead = JsonSerializer.SerializeToElement(new
+        {
+            externalId,
+            company = new { name = externalId, industry, employeeCount = employees, country },
+            signals,
+            contact = new { department },
+        });
+        return (lead, Logit(industry, country, employees, signals, department));
+    }
+}
