@@ -70,7 +70,7 @@ public sealed record BenchOptions(
                 "--timeout-minutes" => options with { PhaseTimeout = TimeSpan.FromMinutes(Number(1)) },
                 "--no-traces" => options with { Traces = false },
                 "--no-durable" => options with { Durable = false },
-                Throughput or Refinement when i == 0 => options with { Scenario = args[i] },
+                Throughput or Refinement => options with { Scenario = args[i] },
                 "--scenario" => options with { Scenario = Value() is Throughput or Refinement ? args[i] : throw new ArgumentException($"--scenario is {Throughput} or {Refinement}.\n{Usage}") },
                 "--companies" => options with { Companies = Number(100) },
                 "--deal-share" => options with { DealShare = Share() },

@@ -112,7 +112,7 @@ public sealed class SyntheticMarket
         // Sizes log-uniform from 3 to 20,000 employees; revenue about 150k per employee, known for 80 %.
         var employees = (int)Math.Round(Math.Exp(Math.Log(3) + random.NextDouble() * (Math.Log(20_000) - Math.Log(3))));
         long? revenue = random.NextDouble() < 0.8
-            ? (long)Math.Round(employees * 150_000 * Math.Exp(0.5 * Normal(random)) / 10_000) * 10_000
+            ? (long)Math.Round(employees * 150_000.0 * Math.Exp(0.5 * Normal(random)) / 10_000) * 10_000
             : null;
         return new MarketCompany(index, $"mkt-{index:D6}", $"{name} {index} {Suffixes[random.Next(Suffixes.Length)]}",
             Pick(Industries), employees, revenue, Pick(Countries), Some(Signals, 0.15), Some(Pains, 0.18),
