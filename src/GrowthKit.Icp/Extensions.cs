@@ -7,6 +7,7 @@ using GrowthKit.Icp.Vocabulary;
 using GrowthKit.Icp.Workshops;
 using GrowthKit.Icp.Icps.Publishing;
 using GrowthKit.Icp.Icps.Reading;
+using GrowthKit.Icp.Icps.Refining;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Tenancy;
 using JasperFx.Events.Projections;
@@ -23,13 +24,14 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
 
         // The bus first: the relay publishes into it and must stop before it.
-        builder.AddGrowthKitMessaging("icp");
+        builder.AddGrowthKitMessaging("icp", bus => bus.AddConsumer<PublishRefinedIcpConsumer>());
         builder.AddGrowthKitMarten("icp", opts =>
             {
                 IcpEventTypes.Register(opts);
                 WorkshopEventTypes.Register(opts);
                 opts.Projections.Snapshot<IcpState>(SnapshotLifecycle.Inline);
                 opts.Schema.For<TenantVocabulary>();
+                opts.Schema.For<RefinedPublication>();
             })
             .AddSubscriptionWithServices<IcpRelay>(ServiceLifetime.Singleton, o =>
             {
