@@ -1,6 +1,13 @@
+using GrowthKit.Refinement.Deals;
 using GrowthKit.Refinement.Icps;
+using GrowthKit.Refinement.Leads;
+using GrowthKit.Refinement.Proposals;
+using GrowthKit.Refinement.Reports;
+using GrowthKit.Refinement.Storage;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Tenancy;
+using JasperFx.Events.Projections;
+using Npgsql;
 
 namespace GrowthKit.Refinement;
 
@@ -10,9 +17,43 @@ public static class Extensions
     {
         builder.AddGrowthKitApi();
         builder.AddTenantAuthentication();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<RefinementOptions>(builder.Configuration.GetSection(RefinementOptions.Section));
 
-        builder.AddGrowthKitMessaging("refinement", bus => bus.AddConsumer<IcpVersionPublishedConsumer>());
-        builder.AddGrowthKitMarten("refinement", opts => opts.Schema.For<KnownIcp>());
+        var connectionString = builder.Configuration.GetConnectionString(EventStore.ConnectionName)
+                               ?? throw new InvalidOperationException($"ConnectionStrings:{EventStore.ConnectionName} is not configured.");
+        builder.Services.AddSingleton(_ => new RefinementDatabase(NpgsqlDataSource.Create(connectionString)));
+        builder.Services.AddSingleton<KnownLeads>();
+        builder.Services.AddSingleton<ClosedDeals>();
+        builder.Services.AddSingleton<RefinementSignal>();
+        builder.Services.AddSingleton<DealIntake>();
+        builder.Services.AddSingleton<ProposalDesk>();
+        // Hosted services start in order: the leads table exists before the bus delivers the first message.
+        builder.Services.AddHostedService<RefinementTablesMigration>();
+
+        builder.AddGrowthKitMessaging("refinement", bus =>
+        {
+            bus.AddConsumer<IcpVersionPublishedConsumer>();
+            bus.AddConsumer<LeadsReceivedConsumer>(typeof(LeadsReceivedEndpoint));
+        });
+        builder.AddGrowthKitMarten("refinement", opts =>
+        {
+            opts.Schema.For<KnownIcp>();
+            opts.Events.AddEventType<DealClosed>();
+            opts.Projections.Snapshot<Deal>(SnapshotLifecycle.Inline);
+            opts.Events.AddEventTypes([typeof(ProposalMade), typeof(ProposalAccepted), typeof(ProposalRejected), typeof(RefinementSettingsChanged)]);
+            opts.Projections.Snapshot<IcpRefinement>(SnapshotLifecycle.Inline);
+        });
+        builder.Services.AddHostedService<AutoRefinement>();
         return builder;
+    }
+
+    public static WebApplication MapRefinementApi(this WebApplication app)
+    {
+        app.MapGroup("api/deals").WithTags("Outcomes").MapRecordDeals();
+        var icps = app.MapGroup("api/icps").WithTags("Refinement");
+        icps.MapGapReport();
+        icps.MapProposals();
+        return app;
     }
 }

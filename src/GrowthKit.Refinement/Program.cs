@@ -10,5 +10,6 @@ var app = builder.Build();
 
 app.UseGrowthKitApi();
 app.MapDefaultEndpoints();
+app.MapRefinementApi();
 
 app.Run();

@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using GrowthKit.Model;
+using GrowthKit.Refinement.Leads;
+using GrowthKit.Refinement.Proposals;
+using GrowthKit.ServiceDefaults;
+using GrowthKit.ServiceDefaults.Tenancy;
+using JasperFx;
+using Marten;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace GrowthKit.Refinement.Deals;
+
+/// <summary>A deal as sent, read and checked: what to record, or each offending field with its status (400 or 422).</summary>
+public sealed record DealRead(int Index, string? DealId, Guid? LeadId, string? ExternalId, string? Outcome, decimal? Amount,
+    DateTimeOffset? ClosedAt, string? Reason, Dictionary<string, (int Status, string Message)> Errors)
+{
+    public bool IsValid => Errors.Count == 0;
+
+    public IReadOnlyDictionary<string, string[]> ErrorMap => Errors.ToDictionary(e => e.Key, e => new[] { e.Value.Message });
+
+    public int Status => Errors.Values.Any(e => e.Status == StatusCodes.Status400BadRequest)
+        ? StatusCodes.Status400BadRequest
+        : Errors.Values.Max(e => e.Status);
+}
+
+/// <summary>What happened to one deal of a request.</summary>
+public sealed record DealOutcome(int Index, string? DealId, DealRead Read);
+
+/// <summary>
+/// The one path every deal takes, alone or in a batch: read and check each deal, find every lead
+/// named in one query, and start one stream per new deal in one transaction. A deal whose stream
+/// exists (the same deal id sent before) records nothing. A concurrent request starting the same
+/// stream makes the batch start over, and then find it.
+/// </summary>
+public sealed class DealIntake(IDocumentStore store, KnownLeads leads, RefinementSignal signal, TimeProvider clock,
+    IOptions<RefinementOptions> options)
+{
+    public const int MaxDeals = 1000;
+    private const int MaxAttempts = 5;
+    private const int MaxTextLength = 1000;
+
+    /// <summary>Reads one deal; property names in any case, as everywhere in the API.</summary>
+    public DealRead Read(int index, JsonElement deal)
+    {
+        var errors = new Dictionary<string, (int, string)>();
+        if (deal.ValueKind != JsonValueKind.Object)
+        {
+            errors["deal"] = (StatusCodes.Status400BadRequest, "A deal is a JSON object.");
+            return new DealRead(index, null, null, null, null, null, null, null, errors);
+        }
+        var properties = deal.EnumerateObject()
+            .GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.OrdinalIgnoreCase);
+        JsonElement? Get(string name) =>
+            properties.TryGetValue(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
+        void Bad(string field, string message) => errors[field] = (StatusCodes.Status400BadRequest, message);
+        void Broken(string field, string message) => errors[field] = (StatusCodes.Status422UnprocessableEntity, message);
+
+        string? Text(string field)
+        {
+            if (Get(field) is not { } v) return null;
+            if (v.ValueKind != JsonValueKind.String) { Bad(field, $"'{field}' must be text."); return null; }
+            var text = v.GetString()!.Trim();
+            if (text.Length > MaxTextLength) { Broken(field, $"'{field}' holds at most {MaxTextLength} characters."); return null; }
+            return text.Length == 0 ? null : text;
+        }
+
+        var dealId = Text("dealId");
+        var externalId = Text("externalId");
+        Guid? leadId = null;
+        if (Text("leadId") is { } rawLeadId)
+        {
+            if (Guid.TryParse(rawLeadId, out var parsed)) leadId = parsed;
+            else Bad("leadId", "'leadId' must be a GUID.");
+        }
+        if (leadId is null && externalId is null && !errors.ContainsKey("leadId") && !errors.ContainsKey("externalId"))
+            Bad("leadId", "Name the deal's lead by 'leadId' or 'externalId'.");
+
+        var outcome = Text("outcome");
+        if (outcome is null && !errors.ContainsKey("outcome")) Bad("outcome", "'outcome' is required: \"won\" or \"lost\".");
+        else if (outcome is not null && outcome is not (Outcomes.Won or Outcomes.Lost))
+            Broken("outcome", $"'outcome' is \"won\" or \"lost\", not \"{outcome}\".");
+
+        decimal? amount = null;
+        if (Get("amount") is { } rawAmount)
+        {
+            if (rawAmount.ValueKind != JsonValueKind.Number || !rawAmount.TryGetDecimal(out var a)) Bad("amount", "'amount' must be a number.");
+            else if (a < 0) Broken("amount", "'amount' must not be negative.");
+            else amount = a;
+        }
+
+        DateTimeOffset? closedAt = null;
+        if (Text("closedAt") is { } rawClosedAt)
+        {
+            if (!DateTimeOffset.TryParse(rawClosedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+                Bad("closedAt", "'closedAt' must be an ISO 8601 timestamp, such as 2025-06-30T12:00:00Z.");
+            else if (at > clock.GetUtcNow().AddDays(1)) Broken("closedAt", "'closedAt' must not lie in the future.");
+            else closedAt = at.ToUniversalTime();
+        }
+
+        var reason = Text("reason");
+        return new DealRead(index, dealId, leadId, externalId, outcome, amount, closedAt, reason, errors);
+    }
+
+    /// <summary>
+    /// Records the valid deals whose leads the tenant sent; the others come back with their errors
+    /// (an unknown lead as a 404 error on <c>leadId</c> or <c>externalId</c>).
+    /// </summary>
+    public async Task<IReadOnlyList<DealOutcome>> RecordAsync(ClaimsPrincipal user, IReadOnlyList<DealRead> deals, CancellationToken ct)
+    {
+        var tenant = user.TenantId();
+        var valid = deals.Where(d => d.IsValid).ToList();
+        var found = await FindLeadsAsync(tenant, valid, ct);
+        foreach (var deal in valid.Where(d => Lead(found, d) is null))
+        {
+            var field = deal.LeadId is not null ? "leadId" : "externalId";
+            deal.Errors[field] = (StatusCodes.Status404NotFound, deal.LeadId is not null
+                ? $"The tenant never sent a lead with leadId {deal.LeadId}."
+                : $"The tenant never sent a lead with externalId '{deal.ExternalId}'.");
+        }
+
+        var now = clock.GetUtcNow();
+        var outcomes = deals.Select(d => new DealOutcome(d.Index, d.IsValid ? d.DealId ?? Guid.CreateVersion7(now).ToString() : null, d)).ToList();
+        var toRecord = outcomes.Where(o => o.Read.IsValid).ToList();
+        if (toRecord.Count == 0) return outcomes;
+
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = store.LightweightSession(tenant.ToString());
+            session.StampTraceContext();
+            var streams = toRecord.Select(o => (Outcome: o, StreamId: StreamId(tenant, o.DealId!))).ToList();
+            var existing = (await session.LoadManyAsync<Deal>(ct, streams.Select(s => s.StreamId).Distinct()))
+                .Select(d => d.Id).ToHashSet();
+            var started = new HashSet<Guid>();
+            foreach (var (outcome, streamId) in streams)
+            {
+                if (existing.Contains(streamId) || !started.Add(streamId)) continue; // a repeated deal id changes nothing
+                var (leadId, externalId) = Lead(found, outcome.Read)!.Value;
+                var read = outcome.Read;
+                session.Events.StartStream<Deal>(streamId, new DealClosed(streamId, outcome.DealId!, leadId, externalId,
+                    read.Outcome!, read.Amount, read.ClosedAt ?? now, read.Reason, user.Actor(), now));
+            }
+            if (started.Count == 0) return outcomes;
+            try
+            {
+                await session.SaveChangesAsync(ct);
+                signal.DealsArrived(tenant);
+                return outcomes;
+            }
+            catch (Exception e) when (attempt < MaxAttempts && IsConflict(e))
+            {
+            }
+        }
+    }
+
+    public static Guid StreamId(Guid tenant, string dealId) => DeterministicId.For(tenant.ToString(), "deal", dealId);
+
+    private static (Guid LeadId, string ExternalId)? Lead(
+        (Dictionary<Guid, string> ById, Dictionary<string, Guid> ByExternalId) found, DealRead deal) =>
+        deal.LeadId is { } id
+            ? found.ById.TryGetValue(id, out var externalId) ? (id, externalId) : null
+            : found.ByExternalId.TryGetValue(deal.ExternalId!, out var leadId) ? (leadId, deal.ExternalId!) : null;
+
+    /// <summary>
+    /// The leads of these deals. Refinement learns of leads a message after they were accepted, so a
+    /// deal sent right after its lead may find it missing: unknown leads are looked for again for a
+    /// moment (<see cref="RefinementOptions.UnknownLeadGrace"/>) before the deal is refused.
+    /// </summary>
+    private async Task<(Dictionary<Guid, string> ById, Dictionary<string, Guid> ByExternalId)> FindLeadsAsync(
+        Guid tenant, IReadOnlyList<DealRead> deals, CancellationToken ct)
+    {
+        var ids = deals.Select(d => d.LeadId).OfType<Guid>().Distinct().ToList();
+        var externalIds = deals.Where(d => d.LeadId is null).Select(d => d.ExternalId!).Distinct().ToList();
+        var deadline = clock.GetUtcNow() + options.Value.UnknownLeadGrace;
+        while (true)
+        {
+            var found = await leads.FindAsync(tenant, ids, externalIds, ct);
+            var missing = deals.Any(d => Lead(found, d) is null);
+            if (!missing || clock.GetUtcNow() >= deadline) return found;
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+        }
+    }
+
+    private static bool IsConflict(Exception e) => e switch
+    {
+        ConcurrencyException or DocumentAlreadyExistsException => true,
+        Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException => true,
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
+        { InnerException: { } inner } => IsConflict(inner),
+        _ => false,
+    };
+}
