@@ -23,7 +23,8 @@ public sealed record BenchOptions(
     double DealShare = 0.75,
     int Rounds = 25,
     bool AutoMode = false,
-    bool Offline = false)
+    bool Offline = false,
+    int MaxWeightChange = 20)
 {
     public const string Throughput = "throughput";
     public const string Refinement = "refinement";
@@ -32,11 +33,12 @@ public sealed record BenchOptions(
         usage: bench/run.sh [--leads 50000] [--batch 1000] [--senders 4] [--sample 2000]
                             [--warmup 2000] [--seed 4711] [--timeout-minutes 15] [--no-traces] [--no-durable]
                             [--results bench/results] [--data-dir DIR]
-               bench/run.sh refinement [--companies 6000] [--deal-share 0.75] [--rounds 25] [--auto] [--offline]
+               bench/run.sh refinement [--companies 6000] [--deal-share 0.75] [--rounds 25] [--max-weight-change 20]
+                            [--auto] [--offline]
                             [--seed 4711] [--timeout-minutes 15] [--no-durable] [--results bench/results]
           refinement: a synthetic market with a hidden win probability; the stated ICP, leads and training
           deals go through the gateway, proposals are accepted for up to --rounds rounds (--auto: the
-          service's auto mode instead), and the holdout AUCs are printed. --offline skips the system
+          service's auto mode instead; --max-weight-change: the guardrail per version), and the holdout AUCs are printed. --offline skips the system
           (market, regression and stated/truth AUCs only).
         """;
 
@@ -75,6 +77,7 @@ public sealed record BenchOptions(
                 "--companies" => options with { Companies = Number(100) },
                 "--deal-share" => options with { DealShare = Share() },
                 "--rounds" => options with { Rounds = Number(0) },
+                "--max-weight-change" => options with { MaxWeightChange = Number(1) },
                 "--auto" => options with { AutoMode = true },
                 "--offline" => options with { Offline = true },
                 "--results" => options with { ResultsDir = Value() },

@@ -27,7 +27,7 @@ public sealed class RefinementBenchmark(BenchOptions options, RefinementResults 
     {
         var results = new RefinementResults { Options = options, Commit = Benchmark.GitCommit() };
         Console.WriteLine($"GrowthKit refinement benchmark: {options.Companies:N0} companies, deal share {options.DealShare:0.00}, seed {options.Seed}, "
-                          + (options.Offline ? "offline" : options.AutoMode ? "auto mode" : $"manual mode, up to {options.Rounds} rounds"));
+                          + (options.Offline ? "offline" : (options.AutoMode ? "auto mode" : $"manual mode, up to {options.Rounds} rounds") + $", weights move at most {options.MaxWeightChange} per version"));
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -216,7 +216,7 @@ public sealed class RefinementBenchmark(BenchOptions options, RefinementResults 
             ["mode"] = options.AutoMode ? "auto" : "manual",
             ["minWon"] = 40,
             ["minLost"] = 40,
-            ["maxWeightChange"] = 20,
+            ["maxWeightChange"] = options.MaxWeightChange,
         };
         var answer = await api.PutJsonAsync(_step, $"/api/icps/{icpId}/refinement", body, ct: ct);
         if (answer.Status is HttpStatusCode.OK or HttpStatusCode.NoContent or HttpStatusCode.Accepted) return;
@@ -285,10 +285,12 @@ public sealed class RefinementBenchmark(BenchOptions options, RefinementResults 
         for (var round = 1; round <= options.Rounds; round++)
         {
             var wait = round == 1 ? FirstProposalsWait : NextProposalsWait;
-            var pending = await WaitForProposalsAsync(api, icpId, tried, wait, ct);
+            var (pending, note) = await WaitForProposalsAsync(api, icpId, tried, wait, ct);
             if (pending.Count == 0)
             {
-                results.RefinementStopped = $"no new pending proposal within {wait.TotalSeconds:0} s";
+                results.RefinementStopped = note is null
+                    ? $"no new pending proposal within {wait.TotalSeconds:0} s"
+                    : $"no new proposal; the service says: {note}";
                 break;
             }
             var best = pending.OrderByDescending(Gain).First();
@@ -330,7 +332,12 @@ public sealed class RefinementBenchmark(BenchOptions options, RefinementResults 
         static double Gain(JsonNode p) => (p.At("expectedAuc").AsDouble() ?? 0) - (p.At("currentAuc").AsDouble() ?? 0);
     }
 
-    private async Task<List<JsonNode>> WaitForProposalsAsync(Gateway api, Guid icpId, HashSet<string> tried, TimeSpan wait, CancellationToken ct)
+    /// <summary>
+    /// Pending proposals not tried yet. The service makes a proposal when asked and says in <c>note</c>
+    /// why it has none; such an answer ends the wait (the gap report already showed the version).
+    /// </summary>
+    private async Task<(List<JsonNode> Pending, string? Note)> WaitForProposalsAsync(Gateway api, Guid icpId, HashSet<string> tried,
+        TimeSpan wait, CancellationToken ct)
     {
         var path = $"/api/icps/{icpId}/proposals";
         var deadline = DateTimeOffset.UtcNow + wait;
@@ -342,7 +349,8 @@ public sealed class RefinementBenchmark(BenchOptions options, RefinementResults 
             var pending = answer.Body.At("items").Items()
                 .Where(p => p.At("status").Text() == "pending" && p.At("proposalId").Text() is { } id && !tried.Contains(id))
                 .ToList();
-            if (pending.Count > 0 || DateTimeOffset.UtcNow > deadline) return pending;
+            var note = answer.Body.At("note").Text();
+            if (pending.Count > 0 || note is not null || DateTimeOffset.UtcNow > deadline) return (pending, note);
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }
     }
