@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GrowthKit.Contracts;
 using GrowthKit.Services.Tests.Infrastructure;
+using MassTransit;
 
 namespace GrowthKit.Services.Tests.Refinement;
 
@@ -304,6 +306,44 @@ public sealed class RefinementServiceTests(TestServers servers, RefinementKit ki
         // One version per arrival of deals: without new deals nothing more is published.
         await Task.Delay(1500);
         Assert.Equal(2, (await icp.GetFromJsonAsync<JsonArray>($"/api/icps/{icpId}/versions"))!.Count);
+    }
+
+    [Fact]
+    public async Task The_icp_service_answers_a_redelivered_request_with_the_same_version_and_refuses_over_unpublished_edits()
+    {
+        var tenant = Guid.NewGuid();
+        var icpId = await kit.PublishIcpAsync(tenant, Market.StatedIcp);
+        var definition = JsonNode.Parse(Market.StatedIcp)!.AsObject();
+        definition["criteria"]![0]!["values"] = new JsonArray("Manufacturing", "Wholesale Trade");
+        var client = kit.Bus.CreateRequestClient<PublishRefinedIcp>(RequestTimeout.After(s: 20));
+        var request = new PublishRefinedIcp(tenant, icpId, Guid.NewGuid(), 1, JsonSerializer.SerializeToElement(definition),
+            "refinement", "evidence: Manufacturing wins");
+
+        var first = await client.GetResponse<RefinedIcpPublished, RefinedIcpRefused>(request);
+        var again = await client.GetResponse<RefinedIcpPublished, RefinedIcpRefused>(request);
+        Assert.True(first.Is(out Response<RefinedIcpPublished>? published1));
+        Assert.True(again.Is(out Response<RefinedIcpPublished>? published2));
+        Assert.Equal((2, 2), (published1.Message.Version, published2.Message.Version));
+        var icp = kit.Icp(tenant);
+        Assert.Equal(2, (await icp.GetFromJsonAsync<JsonArray>($"/api/icps/{icpId}/versions"))!.Count);
+        var history = (await icp.GetFromJsonAsync<JsonArray>($"/api/icps/{icpId}/history"))!;
+        Assert.Contains(history, e => e!["type"]!.GetValue<string>() == "CriterionChanged" && e["by"]!.GetValue<string>() == "refinement"
+                                      && e["reason"]!.GetValue<string>() == "evidence: Manufacturing wins");
+
+        // Someone edits the draft: a refinement request for version 2 must not overwrite it.
+        var etag = (await icp.GetAsync($"/api/icps/{icpId}")).Headers.ETag!.Tag;
+        using var edit = new HttpRequestMessage(HttpMethod.Put, $"/api/icps/{icpId}")
+        {
+            Content = JsonContent.Create(new { definition = JsonNode.Parse(Market.StatedIcp), reason = "back to the stated ICP" }),
+        };
+        edit.Headers.TryAddWithoutValidation("If-Match", etag);
+        Assert.Equal(HttpStatusCode.OK, (await icp.SendAsync(edit)).StatusCode);
+        var refused = await client.GetResponse<RefinedIcpPublished, RefinedIcpRefused>(request with { RequestId = Guid.NewGuid(), BaseVersion = 2 });
+        Assert.True(refused.Is(out Response<RefinedIcpRefused>? no));
+        Assert.Contains("unpublished edits", no.Message.Reason);
+        var stale = await client.GetResponse<RefinedIcpPublished, RefinedIcpRefused>(request with { RequestId = Guid.NewGuid(), BaseVersion = 1 });
+        Assert.True(stale.Is(out Response<RefinedIcpRefused>? moved));
+        Assert.Contains("moved on", moved.Message.Reason);
     }
 
     private static Dictionary<string, decimal> Weights(JsonObject? version) =>
