@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace GrowthKit.EndToEnd.Tests;
+
+/// <summary>Outcomes feed back through the gateway: deals, the gap report, a proposal accepted into a new, re-scored version.</summary>
+[Collection(GrowthKitCollection.Name)]
+public sealed class RefinementTests(GrowthKitApp system)
+{
+    private const int Deals = 400;
+
+    // Stated: Transportation instead of Manufacturing, a funding round instead of rapid hiring.
+    private const string StatedIcp = """
+        {
+          "name": "Stated ICP",
+          "criteria": [
+            {"key": "industry", "field": "company.industry", "operator": "in",
+             "values": ["Transportation and Warehousing", "Wholesale Trade"], "weight": 30},
+            {"key": "size", "field": "company.employeeCount", "operator": "between", "min": 50, "max": 500, "weight": 25},
+            {"key": "region", "field": "company.country", "operator": "in", "values": ["DE", "AT", "CH"], "weight": 20},
+            {"key": "trigger", "field": "signals", "operator": "anyOf", "values": ["funding_round"], "weight": 15}
+          ]
+        }
+        """;
+
+    /// <summary>Seeded leads and outcomes: Manufacturing, Wholesale, DE/AT and rapid hiring win more.</summary>
+    private static List<(JsonObject Lead, bool Won)> Market()
+    {
+        string[] industries = ["Manufacturing", "Wholesale Trade", "Transportation and Warehousing", "Retail Trade", "Construction"];
+        string[] countries = ["DE", "AT", "CH", "US", "FR"];
+        string[] triggers = ["funding_round", "rapid_hiring", "new_location"];
+        var random = new Random(42);
+        var market = new List<(JsonObject, bool)>();
+        for (var i = 0; i < Deals; i++)
+        {
+            var industry = industries[random.Next(industries.Length)];
+            var country = countries[random.Next(countries.Length)];
+            var employees = random.Next(20, 1000);
+            var signals = triggers.Where(_ => random.NextDouble() < 0.3).ToList();
+            var logit = -1.5 + (industry is "Manufacturing" or "Wholesale Trade" ? 2.0 : 0) + (country is "DE" or "AT" ? 0.8 : 0)
+                        + (signals.Contains("rapid_hiring") ? 1.5 : 0);
+            var lead = new JsonObject
+            {
+                ["externalId"] = $"refine-{i:D4}",
+                ["company"] = new JsonObject
+                {
+                    ["name"] = $"Company {i}", ["industry"] = industry, ["employeeCount"] = employees, ["country"] = country,
+                },
+                ["signals"] = new JsonArray([.. signals.Select(s => (JsonNode)s)]),
+            };
+            market.Add((lead, random.NextDouble() < 1 / (1 + Math.Exp(-logit))));
+        }
+        return market;
+    }
+
+    [Fact]
+    public async Task Deals_give_a_gap_report_and_an_accepted_proposal_becomes_a_rescored_version()
+    {
+        var tenant = await system.CreateTenantAsync();
+        var api = tenant.Api;
+        var icpId = await api.CreateIcp(JsonNode.Parse(StatedIcp)!.AsObject());
+        Assert.Equal(1, await api.Publish(icpId));
+
+        var market = Market();
+        using (var pushed = await api.PostAsJsonAsync("/api/leads/batch", new { leads = market.Select(m => m.Lead) }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, pushed.StatusCode);
+            var lastLead = Guid.Parse((await pushed.ReadObject())["accepted"]!.AsArray()[^1]!["leadId"]!.GetValue<string>());
+            await api.WaitForLead(lastLead, l => l.Scores().Count == 1);
+        }
+
+        // Refinement hears of the leads a message after scoring did; a repeated deal id changes nothing, so resending is safe.
+        var deals = market.Select((m, i) => new
+        {
+            dealId = $"opp-{i:D4}",
+            externalId = m.Lead["externalId"]!.GetValue<string>(),
+            outcome = m.Won ? "won" : "lost",
+            closedAt = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(i * 12),
+        }).ToList();
+        for (var attempt = 0; ; attempt++)
+        {
+            using var recorded = await api.PostAsJsonAsync("/api/deals/batch", new { deals });
+            Assert.Equal(HttpStatusCode.Accepted, recorded.StatusCode);
+            if ((await recorded.ReadObject())["rejected"]!.AsArray().Count == 0) break;
+            Assert.True(attempt < 20, "refinement never learned of the leads");
+            await Task.Delay(500);
+        }
+
+        var report = (await api.GetFromJsonAsync<JsonObject>($"/api/icps/{icpId}/gap-report"))!;
+        Assert.Equal((Deals, 1), (report["closedDeals"]!.GetValue<int>(), report["icpVersion"]!.GetValue<int>()));
+        Assert.Equal(market.Count(m => m.Won), report["won"]!.GetValue<int>());
+        Assert.InRange(report["auc"]!.GetValue<double>(), 0.3, 0.8);
+        Assert.Contains(report["values"]!.AsArray(), v => v!["field"]!.GetValue<string>() == "company.industry"
+                                                         && v["value"]!.GetValue<string>() == "Manufacturing"
+                                                         && v["lift"]!.GetValue<double>() > 1);
+
+        var proposal = (await api.GetFromJsonAsync<JsonObject>($"/api/icps/{icpId}/proposals"))!["items"]!.AsArray().Single()!;
+        Assert.True(proposal["expectedAuc"]!.GetValue<double>() > proposal["currentAuc"]!.GetValue<double>(), proposal.ToJsonString());
+        using (var accepted = await api.PostAsync($"/api/icps/{icpId}/proposals/{proposal["proposalId"]}/accept", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+            Assert.Equal(2, (await accepted.ReadObject())["version"]!.GetValue<int>());
+        }
+
+        var icp = (await api.GetFromJsonAsync<JsonObject>($"/api/icps/{icpId}"))!;
+        Assert.Equal(2, icp["published"]!["version"]!.GetValue<int>());
+        var versions = (await api.GetFromJsonAsync<JsonArray>($"/api/icps/{icpId}/versions"))!;
+        Assert.Contains("holdout AUC", versions[1]!["reason"]!.GetValue<string>());
+
+        // Publishing re-scores every lead against the new version.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        JsonObject? progress = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await api.GetAsync($"/api/icps/{icpId}/versions/2/rescoring");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                progress = await response.ReadObject();
+                if (progress["finishedAt"] is not null && progress["scored"]!.GetValue<int>() == Deals) break;
+            }
+            await Task.Delay(300);
+        }
+        Assert.Equal(Deals, progress?["scored"]?.GetValue<int>());
+    }
+}
