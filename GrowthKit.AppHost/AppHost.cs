@@ -25,7 +25,7 @@ var leads = builder.AddGrowthKitService<Projects.GrowthKit_Leads>("leads", db, m
 var scoring = builder.AddGrowthKitService<Projects.GrowthKit_Scoring>("scoring", db, messaging, internalTokenKey);
 var refinement = builder.AddGrowthKitService<Projects.GrowthKit_Refinement>("refinement", db, messaging, internalTokenKey);
 
-builder.AddProject<Projects.GrowthKit_Gateway>("gateway")
+var gateway = builder.AddProject<Projects.GrowthKit_Gateway>("gateway")
     .WithGatewayEndpoint(builder.Configuration["GrowthKit:Port"])
     .WithReference(db).WaitFor(db)
     .WithReference(icp).WaitFor(icp)
@@ -35,5 +35,13 @@ builder.AddProject<Projects.GrowthKit_Gateway>("gateway")
     .WithEnvironment("GrowthKit__InternalTokenKey", internalTokenKey)
     .WithEnvironment("GrowthKit__AdminKey", adminKey)
     .WithHttpHealthCheck("/health");
+
+// The web app is one more API consumer: it calls the gateway with the signed-in tenant's key, and the
+// gateway serves it at /app. It waits for the gateway, so the gateway's /health never waits for it.
+var web = builder.AddProject<Projects.GrowthKit_Web>("web")
+    .WithHttpEndpoint(name: "http")
+    .WithReference(gateway).WaitFor(gateway)
+    .WithHttpHealthCheck("/health");
+gateway.WithReference(web);
 
 builder.Build().Run();

@@ -38,9 +38,14 @@ public static class ProxyRoutes
         Api("refinement", "refinement", "/api/icps/{icpId}/refinement", order: Specific),
 
         .. Services.Select(Document),
+
+        WebApp(),
     ];
 
-    public static IReadOnlyList<ClusterConfig> Clusters { get; } = [.. Services.Select(Cluster)];
+    /// <summary>The web app behind <c>/app</c>; not one of <see cref="Services"/>, so /health does not wait for it.</summary>
+    public const string WebAppService = "web";
+
+    public static IReadOnlyList<ClusterConfig> Clusters { get; } = [.. Services.Select(Cluster), Cluster(WebAppService)];
 
     private static RouteConfig Api(string id, string cluster, string path, string? method = null, int order = 0) => new()
     {
@@ -64,6 +69,19 @@ public static class ProxyRoutes
         Match = new RouteMatch { Path = $"/openapi/{service}.json", Methods = ["GET"] },
     }
         .WithTransformPathSet("/openapi/v1.json")
+        .WithTransformUseOriginalHostHeader();
+
+    /// <summary>
+    /// <c>/app/**</c> → the web app, path unchanged (it runs under the /app path base), with no API key:
+    /// the web app signs its user in and calls <c>/api/**</c> with the tenant's key like any consumer.
+    /// Its Blazor circuit is a WebSocket, which YARP proxies as is.
+    /// </summary>
+    private static RouteConfig WebApp() => new RouteConfig
+    {
+        RouteId = "web-app",
+        ClusterId = WebAppService,
+        Match = new RouteMatch { Path = "/app/{**rest}" },
+    }
         .WithTransformUseOriginalHostHeader();
 
     /// <summary>Addresses are service-discovery names, resolved from <c>services__{name}__http__0</c>.</summary>

@@ -1,0 +1,21 @@
+using GrowthKit.Web;
+using GrowthKit.Web.Components;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddWebApp();
+
+var app = builder.Build();
+
+// Served through the gateway under /app; requests straight to the web app work with or without it.
+// Routing must run after the path base is stripped, or /app/_blazor matches nothing.
+app.UsePathBase(WebAppExtensions.PathBase);
+app.UseRouting();
+app.UseAntiforgery();
+
+app.MapDefaultEndpoints();
+app.MapStaticAssets();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+app.Run();
