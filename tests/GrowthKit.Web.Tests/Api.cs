@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace GrowthKit.Web.Tests;
+
+/// <summary>What a test sets up through the public API (as curl would), before it looks in the browser.</summary>
+public static class Api
+{
+    /// <summary>API.md's example ICP.</summary>
+    public static JsonObject ExampleIcp(string name) => JsonNode.Parse($$"""
+        {
+          "name": "{{name}}",
+          "criteria": [
+            {"key": "industry", "field": "company.industry", "operator": "in",
+             "values": ["Transportation and Warehousing", "Wholesale Trade"], "weight": 30},
+            {"key": "size", "field": "company.employeeCount", "operator": "between", "min": 50, "max": 500, "weight": 25},
+            {"key": "region", "field": "company.country", "operator": "in", "values": ["DE", "AT", "CH"], "weight": 20},
+            {"key": "trigger", "field": "signals", "operator": "anyOf", "values": ["funding_round"], "weight": 15},
+            {"key": "pain", "field": "painPoints", "operator": "anyOf", "values": ["manual_dispatch"], "weight": 10},
+            {"key": "sales-led", "field": "contact.department", "operator": "in", "values": ["sales"], "weight": -10}
+          ],
+          "disqualifiers": [{"key": "too-small", "field": "company.employeeCount", "operator": "lt", "value": 10,
+                             "reason": "Too small to need dispatch software"}],
+          "tiers": {"A": 75, "B": 50, "C": 25}
+        }
+        """)!.AsObject();
+
+    public static async Task<Guid> CreateIcpAsync(HttpClient api, JsonObject definition)
+    {
+        using var response = await api.PostAsJsonAsync("/api/icps", definition);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return Guid.Parse((await response.Content.ReadFromJsonAsync<JsonObject>())!["icpId"]!.GetValue<string>());
+    }
+
+    public static async Task<int> PublishAsync(HttpClient api, Guid icpId, string reason)
+    {
+        using var response = await api.PostAsJsonAsync($"/api/icps/{icpId}/publish", new { reason });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["version"]!.GetValue<int>();
+    }
+
+    /// <summary>Reads the draft and its ETag, applies the change, PUTs it with If-Match.</summary>
+    public static async Task EditAsync(HttpClient api, Guid icpId, string reason, Action<JsonObject> change)
+    {
+        using var read = await api.GetAsync($"/api/icps/{icpId}");
+        var draft = (await read.Content.ReadFromJsonAsync<JsonObject>())!["draft"]!.AsObject();
+        change(draft);
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/icps/{icpId}")
+        {
+            Content = JsonContent.Create(new JsonObject { ["definition"] = draft.DeepClone(), ["reason"] = reason }),
+        };
+        request.Headers.TryAddWithoutValidation("If-Match", read.Headers.ETag!.ToString());
+        using var response = await api.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    public static async Task<Guid> SendLeadAsync(HttpClient api, JsonObject lead)
+    {
+        using var response = await api.PostAsJsonAsync("/api/leads", lead);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return Guid.Parse((await response.Content.ReadFromJsonAsync<JsonObject>())!["leadId"]!.GetValue<string>());
+    }
+
+    /// <summary>Scoring is a message away: waits until the lead has a score.</summary>
+    public static async Task WaitForScoreAsync(HttpClient api, Guid leadId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await api.GetAsync($"/api/leads/{leadId}");
+            if (response.IsSuccessStatusCode
+                && (await response.Content.ReadFromJsonAsync<JsonObject>())!["scores"] is JsonArray { Count: > 0 })
+            {
+                return;
+            }
+            await Task.Delay(300);
+        }
+        Assert.Fail($"Lead {leadId} was not scored within 60 s.");
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+
+namespace GrowthKit.Web.Tests;
+
+[Collection(WebAppCollection.Name)]
+public sealed class LeadPageTests(WebApp web)
+{
+    [Fact]
+    public async Task Shows_a_lead_pushed_through_the_api_with_its_breakdown()
+    {
+        var (key, api) = await web.CreateTenantAsync();
+        var icpId = await Api.CreateIcpAsync(api, Api.ExampleIcp("Mid-market logistics operators"));
+        await Api.PublishAsync(api, icpId, "first version");
+        var leadId = await Api.SendLeadAsync(api, JsonNode.Parse("""
+            {
+              "externalId": "crm-4711",
+              "company": {"name": "Acme Logistics GmbH", "industry": "Transportation and Warehousing",
+                          "employeeCount": 120, "country": "US"},
+              "signals": ["funding_round"], "contact": {"department": "operations"}
+            }
+            """)!.AsObject());
+        await Api.SendLeadAsync(api, JsonNode.Parse("""
+            {"externalId": "crm-4712", "company": {"name": "Tiny Freight", "industry": "Wholesale Trade", "employeeCount": 5, "country": "DE"}}
+            """)!.AsObject());
+        await Api.WaitForScoreAsync(api, leadId);
+
+        var page = await web.SignedInPageAsync(key);
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Leads" }).ClickAsync();
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Acme Logistics GmbH" });
+        await Assertions.Expect(row).ToContainTextAsync("72.7");
+        await Assertions.Expect(row).ToContainTextAsync("Tier B");
+        await Assertions.Expect(page.Locator("figure.chart").First).ToBeVisibleAsync();
+        await web.ScreenshotAsync(page, "10-leads-board");
+
+        await row.GetByRole(AriaRole.Link, new() { Name = "Acme Logistics GmbH" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Acme Logistics GmbH", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".score-number")).ToHaveTextAsync("72.7");
+        var breakdown = page.GetByRole(AriaRole.Table, new() { Name = "How the score adds up" });
+        await Assertions.Expect(breakdown.GetByRole(AriaRole.Row).Filter(new() { HasText = "industry" }))
+            .ToContainTextAsync("yes");
+        await Assertions.Expect(breakdown.GetByRole(AriaRole.Row).Filter(new() { HasText = "region" }))
+            .ToContainTextAsync("no");
+        // The lead's actual value beside the criterion it missed.
+        await Assertions.Expect(breakdown.GetByRole(AriaRole.Row).Filter(new() { HasText = "region" })).ToContainTextAsync("US");
+        await Assertions.Expect(breakdown.GetByRole(AriaRole.Row).Filter(new() { HasText = "sales-led" })).ToContainTextAsync("operations");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Score history" })).ToBeVisibleAsync();
+        await web.ScreenshotAsync(page, "11-lead-breakdown");
+        await page.SetViewportSizeAsync(390, 844);
+        await web.ScreenshotAsync(page, "12-lead-phone");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Refinement_page_shows_the_report_or_the_api_problem()
+    {
+        var (key, api) = await web.CreateTenantAsync();
+        var icpId = await Api.CreateIcpAsync(api, Api.ExampleIcp("Refined"));
+        await Api.PublishAsync(api, icpId, "first version");
+
+        var page = await web.SignedInPageAsync(key);
+        await page.GotoAsync($"icps/{icpId}/refinement");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Gap report" })).ToBeVisibleAsync();
+        // Either the report (closed deals: 0) or the API's problem as a sentence — never a blank page.
+        await Assertions.Expect(page.Locator("dl.kpis, .problem").First).ToBeVisibleAsync();
+        await web.ScreenshotAsync(page, "20-refinement");
+        await page.Context.CloseAsync();
+    }
+}
