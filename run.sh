@@ -51,7 +51,8 @@ trap stop INT TERM EXIT
 
 echo "Starting (log: $log)…"
 started=$(date +%s)
-until curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; do
+# The web app waits for the gateway, so it is up a moment later: wait for both.
+until curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && curl -fsS "http://127.0.0.1:$port/app/health" >/dev/null 2>&1; do
   if ! kill -0 "$apphost" 2>/dev/null; then
     echo "The AppHost exited; the end of its log:" >&2
     tail -n 40 "$log" >&2
@@ -68,6 +69,7 @@ done
 cat <<INFO
 
 GrowthKit is up ($(( $(date +%s) - started )) s).
+  Web app:    http://localhost:$port/app/
   Gateway:    http://localhost:$port
   API docs:   http://localhost:$port/docs
   Admin key:  $admin_key

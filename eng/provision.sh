@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the AppHost runs as local processes (there is no Docker engine):
-# RabbitMQ, the PostgreSQL 15 server and curl. Idempotent and fast when all is
-# present: apt is touched only when something is missing.
+# RabbitMQ, the PostgreSQL 15 server and curl, and chromium for the web app's browser
+# tests. Idempotent and fast when all is present: apt is touched only when something is missing.
 set -euo pipefail
 
 # Debian packages to install.
@@ -16,6 +16,11 @@ fi
 pg_bin=/usr/lib/postgresql/15/bin
 if [[ ! -x $pg_bin/postgres || ! -x $pg_bin/initdb || ! -x $pg_bin/psql ]] || ! id postgres >/dev/null 2>&1; then
   missing+=(postgresql-15)
+fi
+
+# The web app's browser tests drive Debian's chromium (Playwright, no downloaded browser).
+if ! command -v chromium >/dev/null 2>&1; then
+  missing+=(chromium)
 fi
 
 # run.sh waits on the gateway with curl; the README's walk-through uses curl and jq.
