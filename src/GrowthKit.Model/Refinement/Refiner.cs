@@ -212,6 +212,12 @@ public static class Refiner
             foreach (var existing in absorbed.Where(c => c.Field == field))
             {
                 var values = (existing.Values ?? []).Select(DefinitionChanges.Key).ToList();
+                // A criterion none of whose values the deals show often enough says nothing either way: it stays as it is.
+                if (!values.Any(v => fittedKeys.Contains(v.ToUpperInvariant())))
+                {
+                    survivors[existing.Key!] = existing;
+                    continue;
+                }
                 var best = groups.Where(g => g.Key is null && Math.Sign(g.Weight) == Math.Sign(existing.Weight ?? 0))
                     .Select(g => (g, overlap: g.Values.Count(v => values.Contains(v, StringComparer.OrdinalIgnoreCase))))
                     .Where(x => x.overlap > 0).OrderByDescending(x => x.overlap).Select(x => x.g).FirstOrDefault();

@@ -54,6 +54,21 @@ public sealed class RefinerTests
     }
 
     [Fact]
+    public void A_criterion_the_deals_say_nothing_about_stays_as_it_is()
+    {
+        // No lead of the market names a pain point: the deals neither confirm nor refute the criterion.
+        var stated = SyntheticMarket.Stated();
+        var pain = new Criterion("pain", "painPoints", Operators.AnyOf, [Json("manual_dispatch")], null, null, null, 10);
+        stated = stated with { Criteria = [.. stated.Criteria!, pain] };
+
+        var proposal = Refiner.Propose(stated, SyntheticMarket.Deals(1200, seed: 11), new RefinementRules(MaxWeightChange: 40)).Proposal!;
+
+        Assert.Contains(proposal.Definition.Criteria!, c => c.Key == "pain" && c.Weight == 10
+                                                            && c.Values!.Single().GetString() == "manual_dispatch");
+        Assert.DoesNotContain(proposal.Changes, c => c.Key == "pain");
+    }
+
+    [Fact]
     public void The_refined_icp_comes_close_to_the_hidden_truth_on_fresh_deals()
     {
         var deals = SyntheticMarket.Deals(2000, seed: 3);
