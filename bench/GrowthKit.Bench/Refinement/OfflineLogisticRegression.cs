@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using GrowthKit.Model;
 
 namespace GrowthKit.Bench.Refinement;
@@ -77,6 +78,46 @@ public sealed class OfflineLogisticRegression
     /// <summary>The fitted coefficients, largest magnitude first (for the report).</summary>
     public IEnumerable<(string Feature, double Weight)> Coefficients() =>
         _features.Select((f, i) => (f, _beta[i + 1])).OrderByDescending(p => Math.Abs(p.Item2));
+
+    /// <summary>
+    /// The regression written in the criteria language: one criterion per feature whose coefficient
+    /// rounds to a non-zero weight (10 points per unit of log-odds). A score is linear in the matched
+    /// weights, so this ranks leads as the regression does, up to rounding: the ceiling of an ICP
+    /// that gives up readability.
+    /// </summary>
+    public JsonObject AsIcp()
+    {
+        var criteria = new JsonArray();
+        foreach (var (feature, beta) in Coefficients())
+        {
+            var weight = (int)Math.Round(10 * beta, MidpointRounding.AwayFromZero);
+            if (weight == 0) continue;
+            var (field, value) = (feature[..feature.IndexOf('=')], feature[(feature.IndexOf('=') + 1)..]);
+            var criterion = new JsonObject { ["key"] = $"f{criteria.Count + 1}", ["field"] = field };
+            if (field == "company.employeeCount" && Taxonomy.FindSizeBand(value) is { } band)
+            {
+                if (band.Max is { } max)
+                {
+                    criterion["operator"] = "between";
+                    criterion["min"] = band.Min;
+                    criterion["max"] = max;
+                }
+                else
+                {
+                    criterion["operator"] = "gte";
+                    criterion["value"] = band.Min;
+                }
+            }
+            else
+            {
+                criterion["operator"] = field is "signals" or "painPoints" ? "anyOf" : "in";
+                criterion["values"] = new JsonArray(value);
+            }
+            criterion["weight"] = weight;
+            criteria.Add(criterion);
+        }
+        return new JsonObject { ["name"] = "The offline regression as an ICP", ["criteria"] = criteria };
+    }
 
     private void Train(IReadOnlyList<MarketDeal> deals, double lambda)
     {

@@ -135,6 +135,10 @@ public sealed class RefinementBenchmark(BenchOptions options, RefinementResults 
         Console.WriteLine($"Offline logistic regression: {_logistic.FeatureCount} one-hot features, λ = {_logistic.Lambda} "
                           + $"(chosen on the later 20 % of the training deals, AUC {_logistic.ValidationAuc:0.000}), fitted in {clock.Elapsed.TotalSeconds:0.0} s");
 
+        var asIcp = _logistic.AsIcp();
+        results.LogisticAsIcpCriteria = asIcp.At("criteria").Items().Count();
+        results.LogisticAsIcpHoldoutAuc = Auc.Of(_scoring.Scores(m.Holdout, LocalScoring.Parse(asIcp)), [.. m.Holdout.Select(d => d.Won)]);
+
         results.Holdout = Aucs(m.Holdout, refined: null);
         results.Training = Aucs(m.Training, refined: null);
     }

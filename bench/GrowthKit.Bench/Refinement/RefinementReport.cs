@@ -28,6 +28,7 @@ public static class RefinementReport
                 new[] { $"refined ICP (v{r.RefinedVersion?.ToString(Invariant) ?? "?"}, {r.RefinedCriteriaCount?.ToString(Invariant) ?? "?"} criteria)", Cell(h.Refined), Cell(t?.Refined) },
                 new[] { $"logistic regression, offline ({r.LogisticFeatures} features, λ {r.LogisticLambda})", Cell(h.Logistic), Cell(t?.Logistic) },
                 new[] { "hidden truth (the win probability itself)", Cell(h.Truth), Cell(t?.Truth) },
+                new[] { $"  for reference: the regression as an ICP ({r.LogisticAsIcpCriteria} criteria, one per value)", Cell(r.LogisticAsIcpHoldoutAuc), "" },
             };
             PrintTable(["ranking", "holdout AUC", "training AUC"], rows);
             if (r.GapToLogistic is { } gap)

@@ -39,6 +39,9 @@ public sealed class RefinementResults
     public double? LogisticValidationAuc { get; set; }
     public int? LogisticFeatures { get; set; }
     public IReadOnlyList<string>? LogisticTopCoefficients { get; set; }
+    /// <summary>Holdout AUC of the regression written as an ICP (one criterion per value, whole-number weights), and its size.</summary>
+    public double? LogisticAsIcpHoldoutAuc { get; set; }
+    public int? LogisticAsIcpCriteria { get; set; }
 
     public Guid? IcpId { get; set; }
     public int? RefinedVersion { get; set; }
