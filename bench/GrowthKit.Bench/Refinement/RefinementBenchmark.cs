@@ -471,7 +471,7 @@ public sealed class RefinementBenchmark(BenchOptions options, RefinementResults 
     {
         var agrees = system is { } s && Math.Abs(s - local) <= 0.002;
         results.CrossChecks.Add(new CrossCheck(what, system, local, agrees, note));
-        Console.WriteLine($"  cross-check: {what}: system {system?.ToString("0.0000") ?? "—"}, here {local:0.0000} {(agrees ? "✓" : "✗ DIFFERENT")}");
+        Console.WriteLine($"  cross-check: {what}: system {RefinementReport.Figure(system)}, here {RefinementReport.Figure(local)} {(agrees ? "✓" : "✗ DIFFERENT")}");
     }
 
     private void Warn(string warning)

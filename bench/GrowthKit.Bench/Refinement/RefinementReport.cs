@@ -71,7 +71,7 @@ public static class RefinementReport
             Console.WriteLine();
             Console.WriteLine("Cross-checks (the system's own figures against the ones computed here):");
             foreach (var c in r.CrossChecks)
-                Console.WriteLine($"  {(c.Agrees ? "✓" : "✗")} {c.What}: system {c.System?.ToString("0.0000", Invariant) ?? "—"}, here {c.Local.ToString("0.0000", Invariant)}{(c.Note is null ? "" : $" ({c.Note})")}");
+                Console.WriteLine($"  {(c.Agrees ? "✓" : "✗")} {c.What}: system {Figure(c.System)}, here {Figure(c.Local)}{(c.Note is null ? "" : $" ({c.Note})")}");
         }
         if (r.LogisticTopCoefficients is { } coefficients)
         {
@@ -106,6 +106,10 @@ public static class RefinementReport
         File.WriteAllText(path, JsonSerializer.Serialize(r, options));
         return path;
     }
+
+    /// <summary>An AUC with four decimals; a count (a whole number above 1) as it is.</summary>
+    public static string Figure(double? x) =>
+        x is not { } v ? "—" : v > 1 && v == Math.Round(v) ? v.ToString("0", Invariant) : v.ToString("0.0000", Invariant);
 
     private static string Share(int part, int whole) => whole == 0 ? "—" : ((double)part / whole).ToString("P0", Invariant);
 
