@@ -26,29 +26,46 @@ public sealed class LeadPageTests(WebApp web)
         await Api.WaitForScoreAsync(api, leadId);
 
         var page = await web.SignedInPageAsync(key);
-        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Leads" }).ClickAsync();
-        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Acme Logistics GmbH" });
-        await Assertions.Expect(row).ToContainTextAsync("72.7");
-        await Assertions.Expect(row).ToContainTextAsync("Tier B");
-        await Assertions.Expect(page.Locator("figure.chart").First).ToBeVisibleAsync();
-        await web.ScreenshotAsync(page, "10-leads-board");
+        await web.StepsAsync(page, "lead", async () =>
+        {
+            await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Leads" }).ClickAsync();
+            var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Acme Logistics GmbH" });
+            await Assertions.Expect(row).ToContainTextAsync("72.7");
+            await Assertions.Expect(row).ToContainTextAsync("Tier B");
+            await Assertions.Expect(page.Locator("figure.chart").First).ToBeVisibleAsync();
+            await web.ScreenshotAsync(page, "10-leads-board");
 
-        await row.GetByRole(AriaRole.Link, new() { Name = "Acme Logistics GmbH" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Acme Logistics GmbH", Level = 1 })).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator(".score-number")).ToHaveTextAsync("72.7");
-        var breakdown = page.GetByRole(AriaRole.Table, new() { Name = "How the score adds up" });
-        await Assertions.Expect(breakdown.GetByRole(AriaRole.Row).Filter(new() { HasText = "industry" }))
-            .ToContainTextAsync("yes");
-        await Assertions.Expect(breakdown.GetByRole(AriaRole.Row).Filter(new() { HasText = "region" }))
-            .ToContainTextAsync("no");
-        // The lead's actual value beside the criterion it missed.
-        await Assertions.Expect(breakdown.GetByRole(AriaRole.Row).Filter(new() { HasText = "region" })).ToContainTextAsync("US");
-        await Assertions.Expect(breakdown.GetByRole(AriaRole.Row).Filter(new() { HasText = "sales-led" })).ToContainTextAsync("operations");
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Score history" })).ToBeVisibleAsync();
-        await web.ScreenshotAsync(page, "11-lead-breakdown");
-        await page.SetViewportSizeAsync(390, 844);
-        await web.ScreenshotAsync(page, "12-lead-phone");
-        await page.Context.CloseAsync();
+            await row.GetByRole(AriaRole.Link, new() { Name = "Acme Logistics GmbH" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Acme Logistics GmbH", Level = 1 })).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator(".score-number")).ToHaveTextAsync("72.7");
+            var breakdown = page.GetByRole(AriaRole.Table, new() { Name = "How the score adds up" });
+            await Assertions.Expect(breakdown.GetByRole(AriaRole.Row).Filter(new() { HasText = "industry" }))
+                .ToContainTextAsync("yes");
+            await Assertions.Expect(breakdown.GetByRole(AriaRole.Row).Filter(new() { HasText = "region" }))
+                .ToContainTextAsync("no");
+            // The lead's actual value beside the criterion it missed.
+            await Assertions.Expect(breakdown.GetByRole(AriaRole.Row).Filter(new() { HasText = "region" })).ToContainTextAsync("US");
+            await Assertions.Expect(breakdown.GetByRole(AriaRole.Row).Filter(new() { HasText = "sales-led" })).ToContainTextAsync("operations");
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Score history" })).ToBeVisibleAsync();
+            await web.ScreenshotAsync(page, "11-lead-breakdown");
+            await page.SetViewportSizeAsync(390, 844);
+            await web.ScreenshotAsync(page, "12-lead-phone");
+            await page.SetViewportSizeAsync(1280, 900);
+
+            // A second version published from the ICP page: the re-scoring's progress, then the lead's history.
+            await Api.EditAsync(api, icpId, "Pain matters more", draft =>
+                draft["criteria"]!.AsArray().First(c => c!["key"]!.GetValue<string>() == "pain")!["weight"] = 15);
+            await page.GotoAsync($"icps/{icpId}");
+            await page.GetByLabel("Reason").FillAsync("second release");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Publish", Exact = true }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Progressbar)).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator(".rescoring")).ToContainTextAsync("Every lead is scored against version 2",
+                new() { Timeout = 60_000 });
+            await web.ScreenshotAsync(page, "13-icp-rescored");
+            await page.GotoAsync($"leads/{leadId}");
+            await Assertions.Expect(page.GetByRole(AriaRole.Table).Filter(new() { HasText = "Scored (UTC)" }))
+                .ToContainTextAsync("v2");
+        });
     }
 
     [Fact]
@@ -59,11 +76,13 @@ public sealed class LeadPageTests(WebApp web)
         await Api.PublishAsync(api, icpId, "first version");
 
         var page = await web.SignedInPageAsync(key);
-        await page.GotoAsync($"icps/{icpId}/refinement");
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Gap report" })).ToBeVisibleAsync();
-        // Either the report (closed deals: 0) or the API's problem as a sentence — never a blank page.
-        await Assertions.Expect(page.Locator("dl.kpis, .problem").First).ToBeVisibleAsync();
-        await web.ScreenshotAsync(page, "20-refinement");
-        await page.Context.CloseAsync();
+        await web.StepsAsync(page, "refinement", async () =>
+        {
+            await page.GotoAsync($"icps/{icpId}/refinement");
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Gap report" })).ToBeVisibleAsync();
+            // Either the report (closed deals: 0) or the API's problem as a sentence — never a blank page.
+            await Assertions.Expect(page.Locator("dl.kpis, .problem").First).ToBeVisibleAsync();
+            await web.ScreenshotAsync(page, "20-refinement");
+        });
     }
 }

@@ -19,24 +19,26 @@ public sealed class TimelineTests(WebApp web)
         await Api.PublishAsync(api, icpId, "second release");
 
         var page = await web.SignedInPageAsync(key);
-        await page.GotoAsync($"icps/{icpId}/timeline");
-        var versions = page.Locator("ol.versions");
-        await Assertions.Expect(versions).ToContainTextAsync("second release");
-        await Assertions.Expect(versions).ToContainTextAsync("first version");
+        await web.StepsAsync(page, "timeline", async () =>
+        {
+            await page.GotoAsync($"icps/{icpId}/timeline");
+            var versions = page.Locator("ol.versions");
+            await Assertions.Expect(versions).ToContainTextAsync("second release");
+            await Assertions.Expect(versions).ToContainTextAsync("first version");
 
-        await page.GetByLabel("From version").SelectOptionAsync("1");
-        await page.GetByLabel("To version").SelectOptionAsync("2");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Show differences" }).ClickAsync();
-        var diff = page.Locator(".diff");
-        await Assertions.Expect(diff).ToContainTextAsync("From v1 to v2");
-        await Assertions.Expect(diff.Locator("li.changed").Filter(new() { HasText = "pain" })).ToContainTextAsync("+15");
-        await Assertions.Expect(diff.Locator("li.added").Filter(new() { HasText = "hiring" })).ToBeVisibleAsync();
-        await web.ScreenshotAsync(page, "30-timeline-diff");
+            await page.GetByLabel("From version").SelectOptionAsync("1");
+            await page.GetByLabel("To version").SelectOptionAsync("2");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Show differences" }).ClickAsync();
+            var diff = page.Locator(".diff");
+            await Assertions.Expect(diff).ToContainTextAsync("From v1 to v2");
+            await Assertions.Expect(diff.Locator("li.changed").Filter(new() { HasText = "pain" })).ToContainTextAsync("+15");
+            await Assertions.Expect(diff.Locator("li.added").Filter(new() { HasText = "hiring" })).ToBeVisibleAsync();
+            await web.ScreenshotAsync(page, "30-timeline-diff");
 
-        // As of just after the first publication: v1 in force, pain still weighted 10.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Show the ICP as of revision 2" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "v1 in force" })).ToBeVisibleAsync();
-        await web.ScreenshotAsync(page, "31-timeline-as-of");
-        await page.Context.CloseAsync();
+            // As of just after the first publication: v1 in force, pain still weighted 10.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Show the ICP as of revision 2" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "v1 in force" })).ToBeVisibleAsync();
+            await web.ScreenshotAsync(page, "31-timeline-as-of");
+        });
     }
 }

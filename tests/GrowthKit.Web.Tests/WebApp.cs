@@ -132,6 +132,24 @@ public sealed class WebApp : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Runs a test's browser steps; on failure the page as it was goes to FAILED-name.png.</summary>
+    public async Task StepsAsync(IPage page, string name, Func<Task> steps)
+    {
+        try
+        {
+            await steps();
+        }
+        catch
+        {
+            await ScreenshotAsync(page, "FAILED-" + name);
+            throw;
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
     public async Task ScreenshotAsync(IPage page, string name) =>
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true });
 

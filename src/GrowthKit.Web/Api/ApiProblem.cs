@@ -14,14 +14,18 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, IReadO
     {
         0 => Title,
         401 => "Your API key was not accepted. Sign out and sign in again with a valid key.",
-        404 => $"{Title} It may not exist, or it belongs to another tenant.",
+        404 => $"{Sentence(Title)} It may not exist, or it belongs to another tenant.",
         412 => "Someone changed this ICP after you opened it. Reload to see the latest draft, then make your change again.",
         428 => "The change must name the revision it was made on. Reload and try again.",
         429 => $"Too many requests for your tenant. Try again in {RetryAfter?.TotalSeconds ?? 1:0} s.",
-        503 when Detail is null => $"{Title} The service did not answer in time; try again shortly.",
-        >= 500 => $"The service is not available right now ({Status}). {Title}",
-        _ => Detail is { Length: > 0 } ? $"{Title} {Detail}" : Title,
+        503 when Detail is null => $"{Sentence(Title)} The service did not answer in time; try again shortly.",
+        >= 500 => $"The service is not available right now ({Status}). {Sentence(Title)}",
+        _ => Detail is { Length: > 0 } ? $"{Sentence(Title)} {Detail}" : Title,
     };
+
+    /// <summary>A bare reason phrase ("Not Found") becomes a sentence.</summary>
+    private static string Sentence(string text) =>
+        text.Length > 0 && !".!?".Contains(text[^1]) ? text + "." : text;
 
     /// <summary>The messages for one field, also under its nested names (<c>definition.criteria[0].weight</c>).</summary>
     public IEnumerable<string> For(string field) =>
