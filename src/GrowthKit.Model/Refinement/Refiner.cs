@@ -53,7 +53,7 @@ public static class Refiner
     public const double SignificantErrors = 2.0;
 
     /// <summary>Values of one field whose weights lie within this many weight steps share a criterion.</summary>
-    public const decimal GroupingSteps = 2m;
+    public const decimal GroupingSteps = 1m;
 
     public static ProposalAttempt Propose(IcpDefinition current, IReadOnlyList<ClosedDeal> deals, RefinementRules rules)
     {
@@ -176,11 +176,12 @@ public static class Refiner
             if (Math.Abs(coefficients[i]) < SignificantErrors * errors[i]) coefficients[i] = 0;
         }
 
-        // Weights on the current definition's scale, in steps of about a sixth of its heaviest weight.
+        // Weights on the current definition's scale, in steps of about a twelfth of its heaviest weight (the
+        // refinement benchmark: coarser steps and wider groups cost 0.015 to 0.025 holdout AUC for a few criteria fewer).
         var largestCoefficient = coefficients.Select(Math.Abs).DefaultIfEmpty(0).Max();
         if (largestCoefficient < 0.05) return current;
         var scale = Math.Max(10m, criteria.Select(c => Math.Abs(c.Weight ?? 0)).DefaultIfEmpty(0).Max());
-        var step = Math.Max(1m, Math.Round(scale / 6));
+        var step = Math.Max(1m, Math.Round(scale / 12));
         var raw = coefficients.Select(c => (decimal)(c / largestCoefficient) * scale).ToList();
         decimal Quantize(decimal w) => step * Math.Round(w / step, MidpointRounding.AwayFromZero);
         var weights = raw.Select(Quantize).ToList();
@@ -203,7 +204,7 @@ public static class Refiner
             var fitted = features.Select((f, i) => (f, i))
                 .Where(x => x.f.Kind == FeatureKind.Value && x.f.Field == field).ToList();
             var fittedKeys = fitted.Select(x => x.f.Value.ToUpperInvariant()).ToHashSet();
-            // Values whose weights lie within two steps of each other share one criterion and its weight.
+            // Values whose weights lie within a step of each other share one criterion and its weight.
             var groups = Cluster(fitted.Select(x => (raw[x.i], support[x.i])).ToList(), step * GroupingSteps, contiguous: false)
                 .Select(c => (Weight: Quantize(c.Weight), c.Members))
                 .Where(c => c.Weight != 0)

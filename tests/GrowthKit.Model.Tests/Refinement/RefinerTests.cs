@@ -39,13 +39,15 @@ public sealed class RefinerTests
         Assert.Equal(360, proposal.Evidence.HoldoutDeals);
         Assert.Equal(840, proposal.Evidence.TrainingDeals);
 
-        // Manufacturing wins and joins; Transportation does not and leaves; rapid hiring becomes a criterion.
-        var industry = proposal.Definition.Criteria!.Single(c => c.Key == "industry");
-        var industries = industry.Values!.Select(v => v.GetString()).ToList();
-        Assert.Contains("Manufacturing", industries);
-        Assert.DoesNotContain("Transportation and Warehousing", industries);
+        // Manufacturing wins and gains weight; Transportation does not and loses it; rapid hiring becomes a criterion.
+        var described = DefinitionChanges.Describe(proposal.Changes);
+        var industries = proposal.Definition.Criteria!.Where(c => c.Field == "company.industry")
+            .SelectMany(c => c.Values!.Select(v => (Value: v.GetString(), c.Weight))).ToList();
+        Assert.True(industries.Any(x => x is { Value: "Manufacturing", Weight: > 0 }), described);
+        Assert.False(industries.Any(x => x is { Value: "Transportation and Warehousing", Weight: > 0 }), described);
         Assert.Contains(proposal.Definition.Criteria!, c => c.Field == "signals" && c.Values!.Any(v => v.GetString() == "rapid_hiring") && c.Weight > 0);
-        Assert.Contains(proposal.Changes, c => c.Kind == DefinitionChanges.AddValues && c.Key == "industry");
+        Assert.Contains(proposal.Changes, c => c.Field == "company.industry"
+                                               && (c.Values ?? c.Criterion?.Values ?? []).Any(v => v.GetString() == "Manufacturing"));
         Assert.Contains(proposal.Changes, c => c.Kind == DefinitionChanges.RemoveValues && c.Key == "industry");
         Assert.True(IcpDefinitionValidation.Validate(proposal.Definition).IsValid);
         // The evidence behind it: the values it moves, with their figures over every closed deal.
