@@ -39,7 +39,7 @@ public sealed record BenchOptions(
           refinement: a synthetic market with a hidden win probability; the stated ICP, leads and training
           deals go through the gateway, proposals are accepted for up to --rounds rounds (--auto: the
           service's auto mode instead; --max-weight-change: the guardrail per version), and the holdout AUCs are printed. --offline skips the system
-          (market, regression and stated/truth AUCs only).
+          (market, regression, stated/truth AUCs, and the service's refiner run in process round by round: a 5-second tuning loop).
         """;
 
     public static BenchOptions Parse(string[] args)

@@ -18,6 +18,9 @@ public sealed class LocalScoring(SyntheticMarket market)
     public static IcpDefinition Parse(JsonNode definition) =>
         definition.Deserialize<IcpDefinition>(ModelJson.Options) ?? throw new InvalidOperationException("an empty definition");
 
+    /// <summary>The company's lead as the services store it (normalised).</summary>
+    public JsonElement Lead(MarketCompany company) => _leads[company.Index];
+
     public ScoreResult Score(MarketCompany company, IcpDefinition definition) => IcpScorer.Score(_leads[company.Index], definition);
 
     /// <summary>Each deal's score (0 when disqualified), in the deals' order.</summary>

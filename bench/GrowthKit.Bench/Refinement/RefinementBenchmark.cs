@@ -73,7 +73,11 @@ public sealed class RefinementBenchmark(BenchOptions options, RefinementResults 
     public async Task RunAsync(CancellationToken ct)
     {
         PrepareOffline();
-        if (options.Offline) return;
+        if (options.Offline)
+        {
+            RefineLocally();
+            return;
+        }
 
         _step = "start the system";
         Console.WriteLine("Starting the system (AppHost through Aspire.Hosting.Testing)…");
@@ -515,5 +519,29 @@ public sealed class RefinementBenchmark(BenchOptions options, RefinementResults 
             ok = false;
         }
         return ok;
+    }
+
+    /// <summary>The service's refiner run in process on the training deals, round after round: a fast loop for tuning it.</summary>
+    private void RefineLocally()
+    {
+        var m = _market;
+        var closed = m.Training.Select(d => new ClosedDeal(d.DealId, _scoring.Lead(d.Company), d.Won, d.ClosedAt)).ToList();
+        var current = _stated;
+        var won = m.Holdout.Select(d => d.Won).ToList();
+        Console.WriteLine($"Refining locally (max weight change {options.MaxWeightChange}):");
+        Console.WriteLine($"  v1 holdout AUC {Auc.Of(_scoring.Scores(m.Holdout, current), won):0.000}");
+        for (var round = 2; round <= options.Rounds + 1; round++)
+        {
+            var attempt = Refiner.Propose(current, closed, new RefinementRules(MaxWeightChange: options.MaxWeightChange));
+            if (attempt.Proposal is not { } proposal)
+            {
+                Console.WriteLine($"  no proposal: {attempt.WhyNot}");
+                break;
+            }
+            current = proposal.Definition;
+            Console.WriteLine($"  v{round} holdout AUC {Auc.Of(_scoring.Scores(m.Holdout, current), won):0.000} "
+                              + $"({current.Criteria!.Count} criteria; the refiner's own holdout {proposal.CurrentAuc:0.000} → {proposal.ExpectedAuc:0.000})");
+        }
+        foreach (var line in LocalScoring.Readable(System.Text.Json.JsonSerializer.SerializeToNode(current, ModelJson.Options)!)) Console.WriteLine("    " + line);
     }
 }
