@@ -62,6 +62,53 @@ public static class Api
         return Guid.Parse((await response.Content.ReadFromJsonAsync<JsonObject>())!["leadId"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// README's made-up market: 300 companies whose deals were won more often in manufacturing and in
+    /// DE/AT. Sends the leads, then (once refinement has heard of them) their closed deals.
+    /// </summary>
+    public static async Task SendClosedDealsAsync(HttpClient api, int count = 300)
+    {
+        var random = new Random(42);
+        string[] industries = ["Manufacturing", "Transportation and Warehousing", "Retail Trade"];
+        string[] countries = ["DE", "AT", "FR"];
+        var leads = new JsonArray();
+        var deals = new JsonArray();
+        for (var i = 1; i <= count; i++)
+        {
+            var (ind, cty, roll) = (random.Next(3), random.Next(3), random.Next(100));
+            var chance = 15 + (ind == 0 ? 45 : 0) + (cty < 2 ? 20 : 0);
+            leads.Add(new JsonObject
+            {
+                ["externalId"] = $"hist-{i}",
+                ["company"] = new JsonObject
+                {
+                    ["name"] = $"Customer {i}", ["industry"] = industries[ind], ["employeeCount"] = 120, ["country"] = countries[cty],
+                },
+            });
+            deals.Add(new JsonObject
+            {
+                ["dealId"] = $"opp-{i}", ["externalId"] = $"hist-{i}", ["outcome"] = roll < chance ? "won" : "lost",
+                ["closedAt"] = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddDays(i).ToString("O"),
+            });
+        }
+        using (var response = await api.PostAsJsonAsync("/api/leads/batch", new JsonObject { ["leads"] = leads }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        // Refinement hears of the leads a message later; a deal for a lead it does not know yet is rejected
+        // (and resending an accepted deal changes nothing).
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var response = await api.PostAsJsonAsync("/api/deals/batch", new JsonObject { ["deals"] = deals.DeepClone() });
+            var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+            if (response.StatusCode == HttpStatusCode.Accepted && body?["rejected"] is JsonArray { Count: 0 }) return;
+            Assert.True(DateTime.UtcNow < deadline, $"Deals still rejected after 60 s: {body}");
+            await Task.Delay(1000);
+        }
+    }
+
     /// <summary>Scoring is a message away: waits until the lead has a score.</summary>
     public static async Task WaitForScoreAsync(HttpClient api, Guid leadId)
     {

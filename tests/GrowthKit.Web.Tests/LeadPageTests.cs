@@ -69,20 +69,27 @@ public sealed class LeadPageTests(WebApp web)
     }
 
     [Fact]
-    public async Task Refinement_page_shows_the_report_or_the_api_problem()
+    public async Task Refinement_page_charts_the_gap_report_and_accepts_a_proposal()
     {
         var (key, api) = await web.CreateTenantAsync();
         var icpId = await Api.CreateIcpAsync(api, Api.ExampleIcp("Refined"));
         await Api.PublishAsync(api, icpId, "first version");
+        await Api.SendClosedDealsAsync(api);
 
         var page = await web.SignedInPageAsync(key);
         await web.StepsAsync(page, "refinement", async () =>
         {
             await page.GotoAsync($"icps/{icpId}/refinement");
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Gap report" })).ToBeVisibleAsync();
-            // Either the report (closed deals: 0) or the API's problem as a sentence — never a blank page.
-            await Assertions.Expect(page.Locator("dl.kpis, .problem").First).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("dl.kpis")).ToContainTextAsync("300");
+            await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "Win rate by value" })).ToBeVisibleAsync();
+            var proposal = page.Locator("li.proposal").Filter(new() { HasText = "pending" });
+            await Assertions.Expect(proposal).ToContainTextAsync("expected");
             await web.ScreenshotAsync(page, "20-refinement");
+
+            await proposal.GetByRole(AriaRole.Button, new() { Name = "Accept and publish" }).ClickAsync();
+            await Assertions.Expect(page.GetByText("Accepted: published as version 2.")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await web.ScreenshotAsync(page, "21-refinement-accepted");
         });
     }
 }

@@ -147,15 +147,31 @@ public sealed record LeadView(Guid LeadId, string ExternalId, int Snapshot, Json
 public sealed record ListedLead(Guid LeadId, string ExternalId, JsonElement? Company, Score Score);
 
 // Refinement
-public sealed record GapValue(string Field, JsonElement Value, int Deals, int Won, decimal? WinRate, decimal? WinRateWithout, decimal? Lift);
+public sealed record GapValue(string Field, JsonElement Value, int Deals, int Won, decimal? WinRate, decimal? WinRateWithout,
+    decimal? Lift, string? Evidence);
 
+public sealed record GapCriterion(string Key, string Field, decimal Weight, int Deals, int Won, decimal? WinRate,
+    decimal? WinRateWithout, decimal? Lift, string? Evidence);
+
+/// <summary><c>winsRankedAB</c> and <c>lossesRankedAB</c> are shares of the wins and losses the score put in A or B.</summary>
 public sealed record GapReport(
     Guid IcpId, int IcpVersion, int ClosedDeals, int Won, int Lost, decimal? WinRate, decimal? Auc,
-    int? WinsRankedAB, int? LossesRankedAB, List<GapValue>? Values);
+    decimal? WinsRankedAB, decimal? LossesRankedAB, List<GapValue>? Values, List<GapCriterion>? Criteria);
+
+public sealed record ValueRange(decimal? Min, decimal? Max);
+
+public sealed record DefinitionChange(
+    string Kind, string Key, string? Field, List<JsonElement>? Values, decimal? WeightFrom, decimal? WeightTo,
+    ValueRange? RangeFrom, ValueRange? RangeTo, Criterion? Criterion);
+
+public sealed record ProposalEvidence(int Won, int Lost, int TrainingDeals, int HoldoutDeals, DateTimeOffset? HoldoutFrom,
+    List<GapValue>? Values, List<GapCriterion>? Criteria);
 
 public sealed record Proposal(
-    Guid ProposalId, string Status, JsonElement? Changes, JsonElement? Evidence, decimal? CurrentAuc, decimal? ExpectedAuc);
+    Guid ProposalId, string Status, int? BaseVersion, List<DefinitionChange>? Changes, ProposalEvidence? Evidence,
+    decimal? CurrentAuc, decimal? ExpectedAuc, string? Reason, DateTimeOffset? ProposedAt, int? Version,
+    string? DecidedBy, string? DecisionReason, DateTimeOffset? DecidedAt);
 
-public sealed record ProposalList(List<Proposal> Items);
+public sealed record ProposalList(List<Proposal> Items, string? Note);
 
 public sealed record ProposalAccepted(int Version);

@@ -102,8 +102,9 @@ public sealed class GatewayApi(HttpClient http, UserSession session, ILogger<Gat
     public Task<ApiResult<ProposalAccepted>> AcceptProposalAsync(Guid icpId, Guid proposalId, CancellationToken ct = default) =>
         SendAsync<ProposalAccepted>(HttpMethod.Post, $"/api/icps/{icpId}/proposals/{proposalId}/accept", new { }, ct: ct);
 
-    public Task<ApiResult<JsonElement>> RejectProposalAsync(Guid icpId, Guid proposalId, CancellationToken ct = default) =>
-        SendAsync<JsonElement>(HttpMethod.Post, $"/api/icps/{icpId}/proposals/{proposalId}/reject", new { }, ct: ct);
+    public Task<ApiResult<JsonElement>> RejectProposalAsync(Guid icpId, Guid proposalId, string? reason, CancellationToken ct = default) =>
+        SendAsync<JsonElement>(HttpMethod.Post, $"/api/icps/{icpId}/proposals/{proposalId}/reject",
+            new { reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim() }, ct: ct);
 
     private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body = null, string? etag = null,
         CancellationToken ct = default, string? apiKey = null)
