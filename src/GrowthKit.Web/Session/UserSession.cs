@@ -17,6 +17,9 @@ public sealed class UserSession(ProtectedSessionStorage storage)
     /// <summary>Workshop questions seen in this tab, by id: changing an earlier answer offers its options again.</summary>
     public Dictionary<string, Api.WorkshopQuestion> WorkshopQuestions { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The workshop under way in this tab: the Workshop link resumes it rather than starting another.</summary>
+    public Guid? CurrentWorkshopId { get; set; }
+
     public event Action? Changed;
 
     /// <summary>Reads the key the tab kept (JS interop, so after the first render).</summary>
@@ -47,6 +50,8 @@ public sealed class UserSession(ProtectedSessionStorage storage)
     public async Task SignOutAsync()
     {
         ApiKey = null;
+        CurrentWorkshopId = null;
+        WorkshopQuestions.Clear();
         await storage.DeleteAsync(StorageKey);
         Changed?.Invoke();
     }
