@@ -64,7 +64,7 @@ public sealed class InfrastructureChoiceTests
         var model = await ModelOf("local");
         var projects = model.Resources.OfType<ProjectResource>().ToDictionary(p => p.Name);
 
-        Assert.Equal(["gateway", "icp", "leads", "refinement", "scoring"], projects.Keys.Order());
+        Assert.Equal(["gateway", "icp", "leads", "refinement", "scoring", "web"], projects.Keys.Order());
         var external = projects.Values
             .Where(p => p.Annotations.OfType<EndpointAnnotation>().Any(e => e.IsExternal))
             .Select(p => p.Name);
