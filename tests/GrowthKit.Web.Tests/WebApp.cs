@@ -115,8 +115,8 @@ public sealed class WebApp : IAsyncLifetime
         return (apiKey, client);
     }
 
-    /// <summary>A fresh browser context at the web app, signed in with the key through the sign-in form.</summary>
-    public async Task<IPage> SignedInPageAsync(string apiKey, int width = 1280, int height = 900)
+    /// <summary>A fresh browser context at the web app's sign-in page.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
@@ -126,6 +126,13 @@ public sealed class WebApp : IAsyncLifetime
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync(WebAppUrl.ToString());
+        return page;
+    }
+
+    /// <summary>A fresh browser context at the web app, signed in with the key through the sign-in form.</summary>
+    public async Task<IPage> SignedInPageAsync(string apiKey, int width = 1280, int height = 900)
+    {
+        var page = await NewPageAsync(width, height);
         await page.GetByLabel("API key").FillAsync(apiKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.GetByRole(AriaRole.Heading, new() { Name = "Your ideal customer profiles" }).WaitForAsync();

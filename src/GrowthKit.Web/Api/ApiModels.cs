@@ -175,3 +175,6 @@ public sealed record Proposal(
 public sealed record ProposalList(List<Proposal> Items, string? Note);
 
 public sealed record ProposalAccepted(int Version);
+
+/// <summary>POST /admin/tenants: the tenant and its first API key (shown only in this answer).</summary>
+public sealed record TenantCreated(Guid TenantId, string Name, string ApiKey);

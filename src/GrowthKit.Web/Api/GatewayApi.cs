@@ -23,6 +23,10 @@ public sealed class GatewayApi(HttpClient http, UserSession session, ILogger<Gat
     public Task<ApiResult<Page<IcpView>>> CheckKeyAsync(string apiKey, CancellationToken ct = default) =>
         SendAsync<Page<IcpView>>(HttpMethod.Get, "/api/icps?limit=1", null, null, ct, apiKey);
 
+    /// <summary>A new tenant, made with the operator's admin key (used for this one request, kept nowhere).</summary>
+    public Task<ApiResult<TenantCreated>> CreateTenantAsync(string adminKey, string name, CancellationToken ct = default) =>
+        SendAsync<TenantCreated>(HttpMethod.Post, "/admin/tenants", new { name }, null, ct, adminKey);
+
     // ICPs
     public Task<ApiResult<Page<IcpView>>> ListIcpsAsync(CancellationToken ct = default) =>
         SendAsync<Page<IcpView>>(HttpMethod.Get, "/api/icps?limit=1000", ct: ct);
