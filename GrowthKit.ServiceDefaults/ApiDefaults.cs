@@ -57,8 +57,8 @@ public static class ApiDefaults
         int statusCode = StatusCodes.Status400BadRequest) =>
         FieldProblems(new Dictionary<string, string[]> { [field] = [message] }, statusCode);
 
-    public static ProblemHttpResult NotFoundProblem(string what) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"{what} not found.");
+    public static ProblemHttpResult NotFoundProblem(string what, string? detail = null) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"{what} not found.", detail: detail);
 
     /// <summary>Maps <see cref="BadHttpRequestException"/> (unreadable JSON, oversize body) to a problem.</summary>
     private sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler

@@ -56,7 +56,7 @@ public static class ReadLeadsFeature
             await using var reader = await command.ExecuteReaderAsync(ct);
             if (await reader.ReadAsync(ct)) current = (reader.GetGuid(0), reader.GetGuid(1), reader.GetInt32(2));
         }
-        if (current is not { } found) return ApiDefaults.NotFoundProblem("Lead");
+        if (current is not { } found) return LeadNotFound();
 
         var snapshot = (await ScoreLedger.ReadSnapshotsAsync(connection, tenantId, [(found.BatchId, found.Pos)], ct))[0];
         var places = await PlacesAsync(connection, $"""
@@ -78,7 +78,7 @@ public static class ReadLeadsFeature
 
         var tenantId = user.TenantId();
         await using var connection = await database.OpenAsync(ct);
-        if (!await LeadExistsAsync(connection, tenantId, leadId, ct)) return ApiDefaults.NotFoundProblem("Lead");
+        if (!await LeadExistsAsync(connection, tenantId, leadId, ct)) return LeadNotFound();
 
         // The ledger is append-only and read in the order it was written, so an offset stays put.
         var places = await PlacesAsync(connection, $"""
@@ -121,4 +121,9 @@ public static class ReadLeadsFeature
         while (await reader.ReadAsync(ct)) places.Add((reader.GetGuid(0), reader.GetInt32(1)));
         return places;
     }
+
+    /// <summary>Reads answer from what scoring has recorded, a message after the 202: say so, so a client polls instead of giving up.</summary>
+    private static ProblemHttpResult LeadNotFound() => ApiDefaults.NotFoundProblem("Lead",
+        "No lead with this id or externalId has reached scoring. A lead just accepted (202) is recorded here moments "
+        + "after its batch is committed; ask again shortly.");
 }

@@ -282,13 +282,15 @@ public sealed class ScoringConsumerTests(TestServers servers, ScoringService sco
     }
 
     [Fact]
-    public async Task Unknown_leads_answer_404()
+    public async Task Unknown_leads_answer_404_saying_a_lead_just_accepted_appears_shortly()
     {
         var tenant = Guid.NewGuid();
         Assert.Null(await scoring.LeadAsync(tenant, Guid.NewGuid()));
         using var client = scoring.ClientFor(tenant);
         using var byExternal = await client.GetAsync("/api/leads/by-external-id/nobody");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, byExternal.StatusCode);
+        Assert.Equal("application/problem+json", byExternal.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("ask again shortly", await byExternal.Content.ReadAsStringAsync());
         using var scores = await client.GetAsync($"/api/leads/{Guid.NewGuid()}/scores");
         Assert.Equal(System.Net.HttpStatusCode.NotFound, scores.StatusCode);
     }
