@@ -218,7 +218,9 @@ fi
 
 cd "$data"
 log "starting PostgreSQL 15 on 127.0.0.1:$port (durable=$durable, data $cluster)"
-"${launch[@]}" "$pg_bin/postgres" -D "$cluster" "${settings[@]}" &
+# Postgres logs to stderr, where the AppHost would show every routine line as an error: send its log
+# to stdout; this script's own failures stay on stderr.
+"${launch[@]}" "$pg_bin/postgres" -D "$cluster" "${settings[@]}" 2>&1 &
 pg_pid=$!
 
 deadline=$((SECONDS + 120))
