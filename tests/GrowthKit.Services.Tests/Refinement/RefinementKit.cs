@@ -38,6 +38,9 @@ public sealed class RefinementKit : IAsyncLifetime
 
     public IBus Bus => _refinement!.Services.GetRequiredService<IBus>();
 
+    /// <summary>Auto mode's quiet moment after deals arrive, short for the tests.</summary>
+    public static readonly TimeSpan AutoDebounce = TimeSpan.FromMilliseconds(300);
+
     public async Task StartAsync(TestServers servers)
     {
         await _gate.WaitAsync();
@@ -48,7 +51,7 @@ public sealed class RefinementKit : IAsyncLifetime
             var builder = ServiceHost.CreateBuilder(servers, await servers.CreateDatabaseAsync("refinement"));
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["Refinement:AutoDebounce"] = "00:00:00.300",
+                ["Refinement:AutoDebounce"] = AutoDebounce.ToString(),
                 ["Refinement:UnknownLeadGrace"] = "00:00:00.300",
                 ["Refinement:AcceptTimeout"] = "00:00:03",
             });

@@ -303,8 +303,11 @@ public sealed class RefinementServiceTests(TestServers servers, RefinementKit ki
         }
         Assert.NotEqual(v1.OrderBy(k => k.Key), v2.OrderBy(k => k.Key));
 
-        // One version per arrival of deals: without new deals nothing more is published.
-        await Task.Delay(1500);
+        // One version per arrival of deals: v2's publication reaching refinement does not trigger another
+        // step. Once refinement knows v2, a cascade would publish v3 one debounce later; give it five.
+        await Eventually.Until(async () => await Body(await api.GetAsync($"/api/icps/{icpId}/gap-report"), HttpStatusCode.OK),
+            r => r["icpVersion"]!.GetValue<int>() == 2, "refinement to learn of version 2");
+        await Task.Delay(RefinementKit.AutoDebounce * 5);
         Assert.Equal(2, (await icp.GetFromJsonAsync<JsonArray>($"/api/icps/{icpId}/versions"))!.Count);
     }
 
