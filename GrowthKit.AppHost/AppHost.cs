@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using GrowthKit.AppHost;
+using GrowthKit.AppHost.Supervision;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -43,5 +44,8 @@ var web = builder.AddProject<Projects.GrowthKit_Web>("web")
     .WithReference(gateway).WaitFor(gateway)
     .WithHttpHealthCheck("/health");
 gateway.WithReference(web);
+
+// Aspire does not restart a process that dies; the supervisor does (GrowthKit:SuperviseServices).
+builder.AddServiceSupervision();
 
 builder.Build().Run();
