@@ -20,7 +20,8 @@ dotnet build GrowthKit.sln -c Debug -nologo -v quiet
 
 status=0
 # One test project at a time: the end-to-end suite starts the whole system and wants both cores.
-for project in tests/*/*.csproj; do
+# Only *.Tests projects: tests/GrowthKit.Testing is the harness they share, not a suite.
+for project in tests/*/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   echo "== $name"
   timeout 1500 dotnet test "$project" --no-build -c Debug -nologo \

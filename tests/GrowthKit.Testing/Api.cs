@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
-namespace GrowthKit.EndToEnd.Tests;
+namespace GrowthKit.Testing;
 
 public static class Api
 {

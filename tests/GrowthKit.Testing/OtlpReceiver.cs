@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace GrowthKit.EndToEnd.Tests;
+namespace GrowthKit.Testing;
 
 public sealed record ReceivedSpan(string Service, string TraceId, string Name);
 

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
-namespace GrowthKit.EndToEnd.Tests;
+namespace GrowthKit.Testing;
 
 /// <summary>
 /// Starts the whole system once through the AppHost (real PostgreSQL and RabbitMQ: containers where
@@ -99,9 +99,3 @@ public sealed class GrowthKitApp : IAsyncLifetime
 }
 
 public sealed record Tenant(Guid TenantId, string ApiKey, HttpClient Api);
-
-[CollectionDefinition(Name)]
-public sealed class GrowthKitCollection : ICollectionFixture<GrowthKitApp>
-{
-    public const string Name = "GrowthKit system";
-}

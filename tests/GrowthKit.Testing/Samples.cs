@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace GrowthKit.EndToEnd.Tests;
+namespace GrowthKit.Testing;
 
 /// <summary>The ICP definition and leads of API.md, with variations the tests need.</summary>
 public static class Samples

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+
+namespace GrowthKit.Testing;
+
+/// <summary>Crashes, pauses, stops and starts resources of the running system, as an operator's bad day would.</summary>
+public static class ResourceProcesses
+{
+    /// <summary>
+    /// SIGKILLs the resource's process and everything below it (Aspire runs a project under a
+    /// `dotnet run` launcher): no shutdown hook, no graceful stop. Returns once the AppHost has seen
+    /// it go — the resource has exited, or the supervisor has already started a new process.
+    /// </summary>
+    public static async Task KillAsync(DistributedApplication app, string resource, CancellationToken ct)
+    {
+        var pid = ProcessId(app, resource);
+        await SignalAsync(Descendants(pid).Prepend(pid), "KILL", ct);
+        await app.ResourceNotifications.WaitForResourceAsync(resource,
+            e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text)
+                 || (ProcessId(e.Snapshot) is { } now && now != pid), ct);
+    }
+
+    /// <summary>Sends SIGSTOP or SIGCONT to every process below the resource's own (its server, not the wrapper script).</summary>
+    public static Task PauseAsync(DistributedApplication app, string resource, CancellationToken ct) =>
+        SignalAsync(Descendants(ProcessId(app, resource)), "STOP", ct);
+
+    public static Task ResumeAsync(DistributedApplication app, string resource, CancellationToken ct) =>
+        SignalAsync(Descendants(ProcessId(app, resource)), "CONT", ct);
+
+    /// <summary>The resource's stop command: a deliberate stop, which the supervisor leaves alone.</summary>
+    public static async Task StopAsync(DistributedApplication app, string resource, CancellationToken ct)
+    {
+        var commands = app.Services.GetRequiredService<ResourceCommandService>();
+        var result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, ct);
+        Assert.True(result.Success, $"stopping {resource}: {result.Message}");
+        await app.ResourceNotifications.WaitForResourceAsync(resource,
+            e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), ct);
+    }
+
+    public static async Task StartAsync(DistributedApplication app, string resource, CancellationToken ct)
+    {
+        var commands = app.Services.GetRequiredService<ResourceCommandService>();
+        var result = await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, ct);
+        Assert.True(result.Success, $"starting {resource}: {result.Message}");
+        await WaitForHealthyAsync(app, resource, ct);
+    }
+
+    /// <summary>
+    /// Waits until the resource is healthy, also through exits on the way (a supervised restart):
+    /// the AppHost's default wait gives up as soon as a resource is down.
+    /// </summary>
+    public static Task WaitForHealthyAsync(DistributedApplication app, string resource, CancellationToken ct) =>
+        app.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable, ct);
+
+    /// <summary>Starts the resource unless it runs (or is being started, by the supervisor for one); then waits for healthy.</summary>
+    public static async Task EnsureRunningAsync(DistributedApplication app, string resource, CancellationToken ct)
+    {
+        if (!app.ResourceNotifications.TryGetCurrentState(resource, out var current)
+            || KnownResourceStates.TerminalStates.Contains(current.Snapshot.State?.Text)
+            || current.Snapshot.State?.Text == KnownResourceStates.NotStarted)
+        {
+            await StartAsync(app, resource, ct);
+            return;
+        }
+        await WaitForHealthyAsync(app, resource, ct);
+    }
+
+    public static int ProcessId(DistributedApplication app, string resource)
+    {
+        Assert.True(app.ResourceNotifications.TryGetCurrentState(resource, out var current), $"{resource} is unknown");
+        var pid = ProcessId(current.Snapshot);
+        Assert.True(pid is not null, $"{resource} has no process id");
+        return pid!.Value;
+    }
+
+    private static int? ProcessId(CustomResourceSnapshot snapshot) =>
+        int.TryParse(snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value?.ToString(), out var pid)
+            ? pid
+            : null;
+
+    private static async Task SignalAsync(IEnumerable<int> pids, string signal, CancellationToken ct)
+    {
+        var targets = pids.ToList();
+        if (targets.Count == 0) return;
+        using var kill = Process.Start("kill", [$"-{signal}", .. targets.Select(p => p.ToString())]);
+        await kill.WaitForExitAsync(ct);
+    }
+
+    /// <summary>Every process below <paramref name="pid"/>, read from /proc (children before grandchildren).</summary>
+    public static IEnumerable<int> Descendants(int pid)
+    {
+        var tasks = $"/proc/{pid}/task";
+        if (!Directory.Exists(tasks)) yield break;
+        foreach (var task in Directory.EnumerateDirectories(tasks))
+        {
+            string children;
+            try { children = File.ReadAllText(Path.Combine(task, "children")); }
+            catch (IOException) { continue; }
+            foreach (var child in children.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse))
+            {
+                yield return child;
+                foreach (var grandchild in Descendants(child)) yield return grandchild;
+            }
+        }
+    }
+}
