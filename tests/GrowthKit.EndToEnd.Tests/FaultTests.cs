@@ -6,8 +6,8 @@ using Npgsql;
 namespace GrowthKit.EndToEnd.Tests;
 
 /// <summary>
-/// Crashes: the scoring process is killed outright (SIGKILL) while 10,000 leads are in flight and
-/// started again; nothing that was accepted is lost, and nothing is scored twice.
+/// Crashes: the scoring process is killed outright (SIGKILL) while 10,000 leads are in flight, and the
+/// AppHost's supervisor starts it again; nothing that was accepted is lost, and nothing is scored twice.
 /// </summary>
 [Collection(GrowthKitCollection.Name)]
 public sealed class FaultTests(GrowthKitApp system)
@@ -17,7 +17,7 @@ public sealed class FaultTests(GrowthKitApp system)
     private const int Leads = Batches * BatchSize;
 
     [Fact]
-    public async Task Ten_thousand_leads_in_flight_when_scoring_is_killed_are_scored_exactly_once_after_it_restarts()
+    public async Task Ten_thousand_leads_in_flight_when_scoring_is_killed_are_scored_exactly_once_after_the_supervisor_restarts_it()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var tenant = await system.CreateTenantAsync();
@@ -31,7 +31,7 @@ public sealed class FaultTests(GrowthKitApp system)
         try
         {
             // Half the leads go in while scoring runs; it is killed mid-way through them, as soon as
-            // its first scores are committed; the other half arrive while it is down.
+            // its first scores are committed; the other half arrive while it is down or starting again.
             for (var b = 0; b < Batches / 2; b++) accepted.AddRange(await PushBatchAsync(tenant.Api, b));
             var atKill = await WaitForLedgerAsync(database, tenant.TenantId, entries => entries.Total > 0, cts.Token);
             await ResourceProcesses.KillAsync(system.App, "scoring", cts.Token);
@@ -40,16 +40,14 @@ public sealed class FaultTests(GrowthKitApp system)
             for (var b = Batches / 2; b < Batches; b++) accepted.AddRange(await PushBatchAsync(tenant.Api, b));
             Assert.Equal(Leads, accepted.Distinct().Count());
 
-            await ResourceProcesses.StartAsync(system.App, "scoring", cts.Token);
+            // Nobody starts it: the supervisor does.
+            await ResourceProcesses.WaitForHealthyAsync(system.App, "scoring", cts.Token);
         }
         finally
         {
             // Leave the shared system whole for the other tests, whatever happened above.
-            if (!system.App.ResourceNotifications.TryGetCurrentState("scoring", out var state)
-                || state.Snapshot.State?.Text != KnownResourceStates.Running)
-            {
-                await ResourceProcesses.StartAsync(system.App, "scoring", CancellationToken.None);
-            }
+            using var whole = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await ResourceProcesses.EnsureRunningAsync(system.App, "scoring", whole.Token);
         }
 
         // None lost: the ledger holds a score for every accepted lead. None doubled: one entry each,
