@@ -20,6 +20,9 @@ public static class Extensions
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
     {
         builder.AddGrowthKitApi();
+        // Proxied bodies are checked by the service behind the route; the gateway checks its own.
+        builder.Services.Configure<GrowthKit.ServiceDefaults.Validation.RequestGuardOptions>(o =>
+            o.Skip = context => context.Request.Path.StartsWithSegments("/api"));
         builder.Services.Configure<OpenApiOptions>("v1", o => o.AddDocumentTransformer<GatewayDocument>());
         builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
         builder.Services.AddSingleton(TimeProvider.System);

@@ -89,6 +89,7 @@ public sealed class DealIntake(IDocumentStore store, KnownLeads leads, Refinemen
         {
             if (rawAmount.ValueKind != JsonValueKind.Number || !rawAmount.TryGetDecimal(out var a)) Bad("amount", "'amount' must be a number.");
             else if (a < 0) Broken("amount", "'amount' must not be negative.");
+            else if (a > Limits.MaxNumber) Broken("amount", $"'amount' must be at most {Limits.MaxNumber:0}.");
             else amount = a;
         }
 
