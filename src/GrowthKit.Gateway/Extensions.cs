@@ -1,5 +1,6 @@
 using FluentValidation;
 using GrowthKit.Gateway.Admin.CreatingTenant;
+using GrowthKit.Gateway.Admin.DeadLetters;
 using GrowthKit.Gateway.Admin.IssuingApiKey;
 using GrowthKit.Gateway.Admin.ReadingTenants;
 using GrowthKit.Gateway.Admin.RevokingApiKey;
@@ -38,6 +39,7 @@ public static class Extensions
         builder.AddGatewayAuthentication();
         builder.AddTenantRateLimiting();
         builder.AddGatewayProxy();
+        builder.AddDeadLetterAdmin();
         builder.AddDownstreamHealthChecks(ProxyRoutes.Services);
         return builder;
     }
@@ -52,6 +54,12 @@ public static class Extensions
         tenants.MapReadTenants();
         tenants.MapIssueApiKey();
         tenants.MapRevokeApiKey();
+
+        app.MapGroup("admin")
+            .WithTags("Admin")
+            .RequireAuthorization(GatewayAuthentication.AdminPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .MapDeadLetters();
         return app;
     }
 }
