@@ -24,8 +24,11 @@ public static class ApiDefaults
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
             // Absent optional parts stay absent; the few nulls the contract shows are marked Never.
             o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            // Where the contract says number, "12" is a wrong type (the web defaults would read it).
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
         builder.Services.AddOpenApi();
+        builder.Services.AddOptions<Validation.RequestGuardOptions>();
         return builder;
     }
 
@@ -35,6 +38,7 @@ public static class ApiDefaults
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<Validation.RequestGuard>();
         app.MapOpenApi().AllowAnonymous();
         return app;
     }

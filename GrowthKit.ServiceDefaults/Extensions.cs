@@ -81,6 +81,8 @@ public static class Extensions
         {
             Predicate = r => r.Tags.Contains("live"),
         }).AllowAnonymous();
+        if (app.Services.GetService<GrowthKit.ServiceDefaults.Resilience.DeadLetters>() is not null)
+            GrowthKit.ServiceDefaults.Resilience.DeadLetterEndpoints.MapDeadLetterEndpoints(app, app.Environment.ApplicationName);
         return app;
     }
 }

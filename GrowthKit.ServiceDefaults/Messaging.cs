@@ -1,4 +1,6 @@
+using GrowthKit.ServiceDefaults.Resilience;
 using MassTransit;
+using MassTransit.Middleware;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,8 +28,7 @@ public static class Messaging
             // message must not become competing consumers of one queue.
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, false));
             configure?.Invoke(bus);
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
-                endpoint.UseMessageRetry(r => r.Intervals(100, 500, 2000, 5000, 10000)));
+            bus.AddConfigureEndpointsCallback((context, _, endpoint) => UseRetryPolicy(endpoint, context.GetRequiredService<OutageGate>()));
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(uri.Host, (ushort)uri.Port, "/", h =>
@@ -41,6 +42,14 @@ public static class Messaging
             });
         });
 
+        builder.Services.AddSingleton<OutageGate>();
+        builder.Services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<OutageGate>());
+        builder.Services.AddSingleton<DeadLetters>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeadLetters>());
+        builder.Services.AddHealthChecks()
+            .AddCheck<OutageGate>("consuming")
+            .AddCheck<DeadLetters>("dead-letters");
+
         // With the broker down StartAsync would return at once and Publish hang: fail start-up instead.
         builder.Services.Configure<MassTransitHostOptions>(o =>
         {
@@ -49,5 +58,27 @@ public static class Messaging
             o.StopTimeout = TimeSpan.FromSeconds(20);
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The one retry policy of every consumer. A failure that may pass (a lost race, a bug in a
+    /// dependency's answer) is retried in memory with exponential backoff, about 20 s in all; an
+    /// outage is not retried here — its message goes back to the queue and the <see cref="OutageGate"/>
+    /// pauses the endpoints until PostgreSQL answers. What still fails is published as a fault and
+    /// moved to <c>_error</c>, where <see cref="DeadLetters"/> counts it and can re-drive it.
+    /// </summary>
+    public static void UseRetryPolicy(IReceiveEndpointConfigurator endpoint, OutageGate gate)
+    {
+        endpoint.UseMessageRetry(r =>
+        {
+            r.Ignore<Exception>(Failures.IsOutage);
+            r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(600));
+        });
+        endpoint.ConfigureError(error =>
+        {
+            error.UseFilter(new HoldDuringOutageFilter(gate));
+            error.UseFilter(new GenerateFaultFilter());
+            error.UseFilter(new ErrorTransportFilter());
+        });
     }
 }

@@ -18,6 +18,9 @@ public static class InternalToken
     public const string TenantClaim = "tenant";
     public const string ActorClaim = "actor";
     public const string KeyIdClaim = "key";
+    /// <summary>Marks a token the gateway makes for the platform team's operations (dead letters), not for a tenant.</summary>
+    public const string PlatformClaim = "platform";
+    public const string PlatformPolicy = "platform";
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(2);
 
     public static SymmetricSecurityKey SigningKey(string secret)
@@ -44,6 +47,18 @@ public static class InternalToken
                 new Claim(ActorClaim, actor),
                 new Claim(KeyIdClaim, keyId.ToString()),
             ]),
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+        });
+
+    public static string CreatePlatform(SymmetricSecurityKey key, string actor, DateTimeOffset now) =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime.AddSeconds(-5),
+            Expires = now.Add(Lifetime).UtcDateTime,
+            Subject = new ClaimsIdentity([new Claim(PlatformClaim, "true"), new Claim(ActorClaim, actor)]),
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });
 

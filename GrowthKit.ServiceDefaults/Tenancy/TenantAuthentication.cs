@@ -25,7 +25,10 @@ public static class TenantAuthentication
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder()
                 .RequireAuthenticatedUser()
                 .RequireClaim(InternalToken.TenantClaim)
-                .Build());
+                .Build())
+            .AddPolicy(InternalToken.PlatformPolicy, policy => policy
+                .RequireAuthenticatedUser()
+                .RequireClaim(InternalToken.PlatformClaim, "true"));
         return builder;
     }
 

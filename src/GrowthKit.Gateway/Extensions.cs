@@ -1,5 +1,6 @@
 using FluentValidation;
 using GrowthKit.Gateway.Admin.CreatingTenant;
+using GrowthKit.Gateway.Admin.DeadLetters;
 using GrowthKit.Gateway.Admin.IssuingApiKey;
 using GrowthKit.Gateway.Admin.ReadingTenants;
 using GrowthKit.Gateway.Admin.RevokingApiKey;
@@ -20,6 +21,9 @@ public static class Extensions
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
     {
         builder.AddGrowthKitApi();
+        // Proxied bodies are checked by the service behind the route; the gateway checks its own.
+        builder.Services.Configure<GrowthKit.ServiceDefaults.Validation.RequestGuardOptions>(o =>
+            o.Skip = context => context.Request.Path.StartsWithSegments("/api"));
         builder.Services.Configure<OpenApiOptions>("v1", o => o.AddDocumentTransformer<GatewayDocument>());
         builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -35,6 +39,7 @@ public static class Extensions
         builder.AddGatewayAuthentication();
         builder.AddTenantRateLimiting();
         builder.AddGatewayProxy();
+        builder.AddDeadLetterAdmin();
         builder.AddDownstreamHealthChecks(ProxyRoutes.Services);
         return builder;
     }
@@ -49,6 +54,12 @@ public static class Extensions
         tenants.MapReadTenants();
         tenants.MapIssueApiKey();
         tenants.MapRevokeApiKey();
+
+        app.MapGroup("admin")
+            .WithTags("Admin")
+            .RequireAuthorization(GatewayAuthentication.AdminPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .MapDeadLetters();
         return app;
     }
 }

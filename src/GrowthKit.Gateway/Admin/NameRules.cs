@@ -10,5 +10,6 @@ internal static class NameRules
     public static IRuleBuilderOptions<T, string?> ValidName<T>(this IRuleBuilder<T, string?> rule) =>
         rule.NotEmpty().WithMessage("name is required.")
             .MaximumLength(MaxLength).WithMessage($"name must be at most {MaxLength} characters.")
+            .Must(GrowthKit.Model.StorableText.IsStorable).WithMessage($"name {GrowthKit.Model.StorableText.Message}.")
             .OverridePropertyName("name");
 }

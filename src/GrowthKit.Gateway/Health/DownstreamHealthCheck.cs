@@ -16,9 +16,13 @@ public sealed class DownstreamHealthCheck(IHttpClientFactory clients, string ser
         {
             using var response = await clients.CreateClient(ClientName)
                 .GetAsync($"http://{service}/health", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            return response.StatusCode == System.Net.HttpStatusCode.OK
-                ? HealthCheckResult.Healthy()
-                : HealthCheckResult.Unhealthy($"{service} answered {(int)response.StatusCode}.");
+            if (response.StatusCode != System.Net.HttpStatusCode.OK)
+                return HealthCheckResult.Unhealthy($"{service} answered {(int)response.StatusCode}.");
+            // Ready but not well (paused for an outage, messages dead-lettered): the gateway says so too.
+            var status = await response.Content.ReadAsStringAsync(cancellationToken);
+            return status.Trim() == nameof(HealthStatus.Degraded)
+                ? HealthCheckResult.Degraded($"{service} is degraded; see its /health and GET /admin/dead-letters.")
+                : HealthCheckResult.Healthy();
         }
         catch (Exception e)
         {

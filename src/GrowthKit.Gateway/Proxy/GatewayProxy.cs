@@ -9,6 +9,7 @@ public static class GatewayProxy
         var secret = builder.Configuration[InternalToken.ConfigurationKey]
                      ?? throw new InvalidOperationException($"{InternalToken.ConfigurationKey} is not configured.");
         var signingKey = InternalToken.SigningKey(secret);
+        builder.Services.AddSingleton(signingKey);
         builder.Services.AddSingleton(sp => new InternalTokenTransform(signingKey, sp.GetRequiredService<TimeProvider>()));
 
         builder.Services.AddReverseProxy()

@@ -39,12 +39,20 @@ public sealed record DefinitionDiff(
 
     private static ListDiff<T> Keyed<T>(IReadOnlyList<T>? from, IReadOnlyList<T>? to, Func<T, string> keyOf)
     {
-        var before = (from ?? []).ToDictionary(keyOf);
-        var after = (to ?? []).ToDictionary(keyOf);
+        // First wins: drafts saved before roles had to be unique may hold "CTO" and "cto".
+        var before = FirstByKey(from, keyOf);
+        var after = FirstByKey(to, keyOf);
         return new ListDiff<T>(
             (to ?? []).Where(x => !before.ContainsKey(keyOf(x))).ToList(),
             (from ?? []).Where(x => !after.ContainsKey(keyOf(x))).ToList(),
             (to ?? []).Where(x => before.TryGetValue(keyOf(x), out var old) && !CanonicalJson.AreEqual(old, x))
                 .Select(x => new KeyedChange<T>(keyOf(x), before[keyOf(x)], x)).ToList());
+    }
+
+    private static Dictionary<string, T> FirstByKey<T>(IReadOnlyList<T>? items, Func<T, string> keyOf)
+    {
+        var byKey = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var item in items ?? []) byKey.TryAdd(keyOf(item), item);
+        return byKey;
     }
 }

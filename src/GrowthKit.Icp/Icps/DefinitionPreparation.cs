@@ -19,7 +19,16 @@ public static class DefinitionPreparation
         if (Check(definition, fieldPrefix) is { } problem) return (null, problem);
 
         var vocabulary = await TenantVocabulary.LoadAsync(session, ct);
-        var expanded = DefinitionShape.Tidy(DefinitionExpansion.Expand(definition, vocabulary.Groups));
+        IcpDefinition expanded;
+        try
+        {
+            expanded = DefinitionShape.Tidy(DefinitionExpansion.Expand(definition, vocabulary.Groups));
+        }
+        catch (ExpansionTooLargeException e)
+        {
+            // Only a vocabulary stored before its limits existed can get here.
+            return (null, ApiDefaults.FieldProblem("vocabulary", e.Message, StatusCodes.Status422UnprocessableEntity));
+        }
         return Check(expanded, fieldPrefix) is { } expandedProblem ? (null, expandedProblem) : (expanded, null);
     }
 

@@ -32,6 +32,8 @@ public static class IcpEventTypes
 
     public static IReadOnlyCollection<Type> All => SchemaVersions.Keys;
 
+    public static bool IsIcpEvent(object? data) => data is not null && SchemaVersions.ContainsKey(data.GetType());
+
     public static string NameOf(object data) => data.GetType().Name;
 
     public static int SchemaVersionOf(object data) => SchemaVersions[data.GetType()];

@@ -23,6 +23,13 @@ public static class IfMatch
     public static ProblemHttpResult Malformed() => ApiDefaults.FieldProblem("If-Match",
         "If-Match must be the revision as an entity tag, for example \"3\".");
 
+    /// <summary>
+    /// A stale If-Match on an id that is not one of the tenant's ICPs is a 404, as without If-Match:
+    /// Marten reports both as a concurrency failure.
+    /// </summary>
+    public static async Task<ProblemHttpResult> StaleOrMissingAsync(Marten.IQuerySession session, Guid icpId, CancellationToken ct) =>
+        await session.LoadAsync<IcpState>(icpId, ct) is null ? ApiDefaults.NotFoundProblem("ICP") : Stale();
+
     public static ProblemHttpResult Stale() => TypedResults.Problem(
         statusCode: StatusCodes.Status412PreconditionFailed,
         title: "The ICP has changed since the revision in If-Match.",

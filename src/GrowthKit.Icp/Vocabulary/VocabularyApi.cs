@@ -54,6 +54,7 @@ public static class VocabularyApi
     {
         var result = Validator.Validate(request);
         if (!result.IsValid) return result.ValidationProblem(StatusCodes.Status400BadRequest);
+        if (Reach(request.Groups ?? []) is { } tooFar) return tooFar;
 
         await using (var session = store.LightweightSession(user.TenantId().ToString()))
         {
@@ -66,6 +67,24 @@ public static class VocabularyApi
         return TypedResults.Ok((await Get(user, store, ct)).Value!);
     }
 
+    /// <summary>Groups may name groups, but not without end: depth and expanded size are bounded (422).</summary>
+    private static ProblemHttpResult? Reach(IReadOnlyList<TermGroup> groups)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var reaches = DefinitionExpansion.Measure(groups);
+        for (var i = 0; i < reaches.Count; i++)
+        {
+            var reach = reaches[i];
+            if (reach.Cyclic)
+                errors[$"groups[{i}]"] = [$"Group '{reach.Group.Name}' names itself through other groups."];
+            else if (reach.Depth > Limits.GroupDepth)
+                errors[$"groups[{i}]"] = [$"Group '{reach.Group.Name}' nests {reach.Depth} levels deep; at most {Limits.GroupDepth} are allowed."];
+            else if (reach.Values > Limits.ExpandedValues)
+                errors[$"groups[{i}]"] = [$"Group '{reach.Group.Name}' expands to more than {Limits.ExpandedValues} values."];
+        }
+        return errors.Count == 0 ? null : ApiDefaults.FieldProblems(errors, StatusCodes.Status422UnprocessableEntity);
+    }
+
     private static List<TaxonomyTerm> Trimmed(IReadOnlyList<TaxonomyTerm>? terms) =>
         (terms ?? []).Select(t => new TaxonomyTerm(t.Value.Trim(), t.Label.Trim())).ToList();
 
@@ -73,21 +92,32 @@ public static class VocabularyApi
     {
         public VocabularyRequestValidator()
         {
-            RuleForEach(r => r.BuyingTriggers).ChildRules(Term).OverridePropertyName("buyingTriggers");
-            RuleForEach(r => r.PainPoints).ChildRules(Term).OverridePropertyName("painPoints");
-            RuleForEach(r => r.Groups).ChildRules(g =>
+            RuleFor(r => r.BuyingTriggers).MaxItems(Limits.VocabularyGroups).OverridePropertyName("buyingTriggers");
+            RuleForEach(r => r.BuyingTriggers).NotNull().ChildRules(Term).OverridePropertyName("buyingTriggers");
+            RuleFor(r => r.PainPoints).MaxItems(Limits.VocabularyGroups).OverridePropertyName("painPoints");
+            RuleForEach(r => r.PainPoints).NotNull().ChildRules(Term).OverridePropertyName("painPoints");
+            RuleFor(r => r.Groups).MaxItems(Limits.VocabularyGroups).OverridePropertyName("groups");
+            RuleFor(r => r.Groups).Must(UniqueNames)
+                .WithMessage("Two groups of one field must not share a name (compared case-insensitively).")
+                .OverridePropertyName("groups");
+            RuleForEach(r => r.Groups).NotNull().ChildRules(g =>
             {
                 g.RuleFor(x => x.Field).Must(FieldPaths.IsKnown).WithMessage("field must be a known lead path.").OverridePropertyName("field");
-                g.RuleFor(x => x.Name).NotEmpty().MaximumLength(100).OverridePropertyName("name");
-                g.RuleFor(x => x.Members).NotEmpty().OverridePropertyName("members");
-                g.RuleForEach(x => x.Members).NotEmpty().MaximumLength(200).OverridePropertyName("members");
+                g.RuleFor(x => x.Name).NotEmpty().BoundedText(100).OverridePropertyName("name");
+                g.RuleFor(x => x.Members).NotEmpty().MaxItems(Limits.GroupMembers).OverridePropertyName("members");
+                g.RuleForEach(x => x.Members).NotEmpty().BoundedText(200).OverridePropertyName("members");
             }).OverridePropertyName("groups");
         }
 
+        private static bool UniqueNames(IReadOnlyList<TermGroup>? groups) =>
+            groups is null || groups.Where(g => g?.Name is not null && g.Field is not null)
+                .GroupBy(g => (g.Field, Name: g.Name.Trim().ToUpperInvariant()))
+                .All(same => same.Count() == 1);
+
         private static void Term(InlineValidator<TaxonomyTerm> t)
         {
-            t.RuleFor(x => x.Value).NotEmpty().MaximumLength(100).OverridePropertyName("value");
-            t.RuleFor(x => x.Label).NotEmpty().MaximumLength(200).OverridePropertyName("label");
+            t.RuleFor(x => x.Value).NotEmpty().BoundedText(100).OverridePropertyName("value");
+            t.RuleFor(x => x.Label).NotEmpty().BoundedText(200).OverridePropertyName("label");
         }
     }
 }

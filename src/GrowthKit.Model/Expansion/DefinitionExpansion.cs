@@ -44,8 +44,61 @@ public static class DefinitionExpansion
         };
     }
 
+    /// <summary>
+    /// How far each of a tenant's groups reaches: how deeply it names other groups, how many values it
+    /// becomes, and whether it names itself through others. The vocabulary API refuses groups beyond
+    /// <see cref="Limits.GroupDepth"/> and <see cref="Limits.ExpandedValues"/>.
+    /// </summary>
+    public static IReadOnlyList<GroupReach> Measure(IReadOnlyCollection<TermGroup> tenantGroups)
+    {
+        ArgumentNullException.ThrowIfNull(tenantGroups);
+        var expander = new Expander(tenantGroups);
+        var depths = new Dictionary<string, int>(StringComparer.Ordinal);
+        var inCycles = new HashSet<string>(StringComparer.Ordinal);
+        return tenantGroups.Where(g => g is not null).Select(group =>
+        {
+            var cyclic = false;
+            var depth = Depth(expander, group.Field, group.Name, [], depths, inCycles, ref cyclic);
+            int values;
+            try { values = expander.Text(group.Field, group.Name, []).Count; }
+            catch (ExpansionTooLargeException) { values = int.MaxValue; }
+            return new GroupReach(group, depth, values, cyclic);
+        }).ToList();
+    }
+
+    private static int Depth(Expander expander, string? field, string? text, List<string> path,
+        Dictionary<string, int> known, HashSet<string> inCycles, ref bool cyclic)
+    {
+        if (text is null || expander.Group(field, text) is not { } group) return 0;
+        var key = $"{field}\n{group.Identity}";
+        if (inCycles.Contains(key)) { cyclic = true; return 0; }
+        if (known.TryGetValue(key, out var depth)) return depth;
+        if (path.Contains(key))
+        {
+            // Everything on the path from the first visit on is part of the cycle.
+            inCycles.UnionWith(path.Skip(path.IndexOf(key)));
+            cyclic = true;
+            return 0;
+        }
+        path.Add(key);
+        var deepest = 0;
+        foreach (var member in group.Members)
+            deepest = Math.Max(deepest, Depth(expander, field, member, path, known, inCycles, ref cyclic));
+        path.RemoveAt(path.Count - 1);
+        if (!inCycles.Contains(key)) known[key] = deepest + 1;
+        return deepest + 1;
+    }
+
     private sealed class Expander(IReadOnlyCollection<TermGroup> tenantGroups)
     {
+        /// <summary>Values produced over a whole definition before expansion gives up: far beyond any valid vocabulary.</summary>
+        private const int Budget = 200_000;
+
+        // A group's expansion, once known, is reused: groups that name groups expand in linear time.
+        private readonly Dictionary<string, List<string>> done = new(StringComparer.Ordinal);
+        private int produced;
+        private int cuts;
+
         public IReadOnlyList<JsonElement>? Values(string? field, IReadOnlyList<JsonElement>? values)
         {
             if (values is null)
@@ -78,15 +131,35 @@ public static class DefinitionExpansion
                 : value;
 
         // A group already being expanded further up counts as a plain value, so groups that name
-        // each other end rather than recurse forever (and still expand alike a second time).
-        private IEnumerable<string> Text(string? field, string text, HashSet<string> expanding)
+        // each other end rather than recurse forever (and still expand alike a second time). Each
+        // group's members are kept once (first occurrence wins, as in the final list).
+        public List<string> Text(string? field, string text, HashSet<string> expanding)
         {
-            if (Group(field, text) is { } group && expanding.Add(group.Identity))
+            var group = Group(field, text);
+            if (group is { } g && !expanding.Contains(g.Identity))
             {
-                var members = group.Members.SelectMany(member => Text(field, member, expanding)).ToList();
-                expanding.Remove(group.Identity);
+                var key = $"{field}\n{g.Identity}";
+                if (done.TryGetValue(key, out var known))
+                    return known;
+                expanding.Add(g.Identity);
+                var cutsBefore = cuts;
+                var members = new List<string>();
+                var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                foreach (var member in g.Members)
+                {
+                    foreach (var value in Text(field, member, expanding))
+                    {
+                        if (!seen.Add(value.Trim())) continue;
+                        if (++produced > Budget) throw new ExpansionTooLargeException();
+                        members.Add(value);
+                    }
+                }
+                expanding.Remove(g.Identity);
+                // An expansion that met a group further up depends on the path it was reached by.
+                if (cuts == cutsBefore) done[key] = members;
                 return members;
             }
+            if (group is not null) cuts++;
             var concrete = field switch
             {
                 FieldPaths.CompanyCountry => Taxonomy.NormalizeCountry(text),
@@ -97,7 +170,7 @@ public static class DefinitionExpansion
         }
 
         // A tenant's group comes before a built-in region of the same name: the tenant said what it means.
-        private (string Identity, IReadOnlyList<string> Members)? Group(string? field, string name)
+        public (string Identity, IReadOnlyList<string> Members)? Group(string? field, string name)
         {
             if (field is null)
                 return null;
@@ -131,3 +204,10 @@ public static class DefinitionExpansion
 
     private static JsonElement ToElement(string text) => JsonSerializer.SerializeToElement(text, ModelJson.Options);
 }
+
+/// <summary>How far one tenant group reaches; see <see cref="DefinitionExpansion.Measure"/>.</summary>
+public sealed record GroupReach(TermGroup Group, int Depth, int Values, bool Cyclic);
+
+/// <summary>A vocabulary whose groups expand beyond any sensible size (only data stored before limits existed can).</summary>
+public sealed class ExpansionTooLargeException()
+    : InvalidOperationException("The tenant's groups expand to too many values; shrink the vocabulary.");

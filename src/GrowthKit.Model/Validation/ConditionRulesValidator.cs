@@ -7,6 +7,16 @@ internal sealed class ConditionRulesValidator : AbstractValidator<ICondition>
 {
     public ConditionRulesValidator()
     {
+        RuleFor(c => c.Key).BoundedText(Limits.KeyLength).JsonName("key");
+        RuleFor(c => c.Field).BoundedText(Limits.FieldPathLength).JsonName("field");
+        RuleFor(c => c.Values).MaxItems(Limits.ValuesPerCondition).JsonName("values");
+        RuleForEach(c => c.Values).Must(BoundRules.IsBoundedOperand)
+            .WithMessage(BoundRules.OperandMessage).JsonName("values");
+        RuleFor(c => c.Min).WithinMagnitude(Limits.MaxNumber).JsonName("min");
+        RuleFor(c => c.Max).WithinMagnitude(Limits.MaxNumber).JsonName("max");
+        RuleFor(c => c.Value).Must(value => value is not { } v || BoundRules.IsBoundedOperand(v))
+            .WithMessage(BoundRules.OperandMessage).JsonName("value");
+
         RuleFor(c => c.Field).Must(FieldPaths.IsKnown)
             .WithMessage(c => $"Unknown field path '{c.Field}'; use one of {string.Join(", ", FieldPaths.Known)} or attributes.<name>.")
             .JsonName("field");

@@ -13,11 +13,18 @@ internal static class Operand
         value.ValueKind is JsonValueKind.String or JsonValueKind.Number;
 
     public static bool IsBlankText(JsonElement value) =>
-        value.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(value.GetString());
+        value.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(TextOf(value) ?? "x");
 
     public static bool IsDecimalNumber(JsonElement? value) =>
         value is { ValueKind: JsonValueKind.Number } element && element.TryGetDecimal(out _);
 
     public static bool IsNonBlankText(JsonElement? value) =>
-        value is { ValueKind: JsonValueKind.String } element && !string.IsNullOrWhiteSpace(element.GetString());
+        value is { ValueKind: JsonValueKind.String } element && !string.IsNullOrWhiteSpace(TextOf(element));
+
+    /// <summary>The text, or null where it cannot become a .NET string (an unpaired surrogate escape; refused elsewhere).</summary>
+    public static string? TextOf(JsonElement value)
+    {
+        try { return value.GetString(); }
+        catch (InvalidOperationException) { return null; }
+    }
 }

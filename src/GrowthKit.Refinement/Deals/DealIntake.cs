@@ -5,6 +5,7 @@ using GrowthKit.Model;
 using GrowthKit.Refinement.Leads;
 using GrowthKit.Refinement.Proposals;
 using GrowthKit.ServiceDefaults;
+using GrowthKit.ServiceDefaults.Resilience;
 using GrowthKit.ServiceDefaults.Tenancy;
 using JasperFx;
 using Marten;
@@ -39,7 +40,6 @@ public sealed class DealIntake(IDocumentStore store, KnownLeads leads, Refinemen
     IOptions<RefinementOptions> options)
 {
     public const int MaxDeals = 1000;
-    private const int MaxAttempts = 5;
     private const int MaxTextLength = 1000;
 
     /// <summary>Reads one deal; property names in any case, as everywhere in the API.</summary>
@@ -89,6 +89,7 @@ public sealed class DealIntake(IDocumentStore store, KnownLeads leads, Refinemen
         {
             if (rawAmount.ValueKind != JsonValueKind.Number || !rawAmount.TryGetDecimal(out var a)) Bad("amount", "'amount' must be a number.");
             else if (a < 0) Broken("amount", "'amount' must not be negative.");
+            else if (a > Limits.MaxNumber) Broken("amount", $"'amount' must be at most {Limits.MaxNumber:0}.");
             else amount = a;
         }
 
@@ -127,12 +128,13 @@ public sealed class DealIntake(IDocumentStore store, KnownLeads leads, Refinemen
         var toRecord = outcomes.Where(o => o.Read.IsValid).ToList();
         if (toRecord.Count == 0) return outcomes;
 
-        for (var attempt = 1; ; attempt++)
+        // A concurrent request recording the same deal id wins; starting over finds its stream and skips it.
+        return await ConflictRetry.ExecuteAsync(async token =>
         {
             await using var session = store.LightweightSession(tenant.ToString());
             session.StampTraceContext();
             var streams = toRecord.Select(o => (Outcome: o, StreamId: StreamId(tenant, o.DealId!))).ToList();
-            var existing = (await session.LoadManyAsync<Deal>(ct, streams.Select(s => s.StreamId).Distinct()))
+            var existing = (await session.LoadManyAsync<Deal>(token, streams.Select(s => s.StreamId).Distinct()))
                 .Select(d => d.Id).ToHashSet();
             var started = new HashSet<Guid>();
             foreach (var (outcome, streamId) in streams)
@@ -144,16 +146,10 @@ public sealed class DealIntake(IDocumentStore store, KnownLeads leads, Refinemen
                     read.Outcome!, read.Amount, read.ClosedAt ?? now, read.Reason, user.Actor(), now));
             }
             if (started.Count == 0) return outcomes;
-            try
-            {
-                await session.SaveChangesAsync(ct);
-                signal.DealsArrived(tenant);
-                return outcomes;
-            }
-            catch (Exception e) when (attempt < MaxAttempts && IsConflict(e))
-            {
-            }
-        }
+            await session.SaveChangesAsync(token);
+            signal.DealsArrived(tenant);
+            return outcomes;
+        }, ct);
     }
 
     public static Guid StreamId(Guid tenant, string dealId) => DeterministicId.For(tenant.ToString(), "deal", dealId);
@@ -183,13 +179,4 @@ public sealed class DealIntake(IDocumentStore store, KnownLeads leads, Refinemen
             await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
         }
     }
-
-    private static bool IsConflict(Exception e) => e switch
-    {
-        ConcurrencyException or DocumentAlreadyExistsException => true,
-        Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException => true,
-        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
-        { InnerException: { } inner } => IsConflict(inner),
-        _ => false,
-    };
 }

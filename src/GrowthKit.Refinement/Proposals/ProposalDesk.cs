@@ -1,3 +1,4 @@
+using GrowthKit.ServiceDefaults.Resilience;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
@@ -50,16 +51,7 @@ public sealed class ProposalDesk(IDocumentStore store, ClosedDeals closedDeals, 
         await gate.WaitAsync(ct);
         try
         {
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    return await RefreshOnceAsync(tenant, icpId, ct);
-                }
-                catch (JasperFx.ConcurrencyException) when (attempt < 3)
-                {
-                }
-            }
+            return await ConflictRetry.ExecuteAsync(token => RefreshOnceAsync(tenant, icpId, token), ct);
         }
         finally
         {
@@ -189,22 +181,16 @@ public sealed class ProposalDesk(IDocumentStore store, ClosedDeals closedDeals, 
     private async Task<IcpRefinement?> RecordAsync(Guid tenant, Guid icpId, Func<IcpRefinement, IReadOnlyList<object>> decide,
         CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        return await ConflictRetry.ExecuteAsync(async token =>
         {
             await using var session = store.LightweightSession(tenant.ToString());
-            var stream = await session.Events.FetchForWriting<IcpRefinement>(icpId, ct);
+            var stream = await session.Events.FetchForWriting<IcpRefinement>(icpId, token);
             var state = stream.Aggregate ?? IcpRefinement.Empty(icpId);
             var events = decide(state);
             if (events.Count == 0) return stream.Aggregate;
             stream.AppendMany(events);
-            try
-            {
-                await session.SaveChangesAsync(ct);
-                return events.Aggregate(state, Evolve);
-            }
-            catch (JasperFx.ConcurrencyException) when (attempt < 5)
-            {
-            }
-        }
+            await session.SaveChangesAsync(token);
+            return events.Aggregate(state, Evolve);
+        }, ct);
     }
 }

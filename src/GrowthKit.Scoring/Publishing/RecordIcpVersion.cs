@@ -1,3 +1,4 @@
+using GrowthKit.ServiceDefaults.Resilience;
 using GrowthKit.Contracts;
 using GrowthKit.Scoring.Ledger;
 using GrowthKit.Scoring.Rescoring;
@@ -22,7 +23,7 @@ public sealed class IcpVersionPublishedConsumer(
 {
     public async Task Consume(ConsumeContext<IcpVersionPublished> context)
     {
-        if (await ScoringDatabase.RetryOnConflictAsync(() => RecordAsync(context.Message, context.CancellationToken)))
+        if (await ConflictRetry.ExecuteAsync(token => RecordAsync(context.Message, token), context.CancellationToken))
         {
             rescoring.Wake();
         }

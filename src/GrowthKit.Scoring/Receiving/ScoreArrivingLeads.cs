@@ -1,3 +1,4 @@
+using GrowthKit.ServiceDefaults.Resilience;
 using GrowthKit.Contracts;
 using GrowthKit.Model;
 using GrowthKit.Scoring.Ledger;
@@ -47,7 +48,7 @@ public sealed class LeadsReceivedConsumer(ScoringDatabase database, IDocumentSto
             .Select(l => (Received: l, Score: new LeadToScore(l.LeadId, l.Snapshot, l.Lead.GetRawText(), CanonicalJson.Serialize(l.Lead))))
             .ToList();
         if (arriving.Count == 0) return;
-        await ScoringDatabase.RetryOnConflictAsync(() => RecordAsync(batch.TenantId, arriving, context.CancellationToken));
+        await ConflictRetry.ExecuteAsync(token => RecordAsync(batch.TenantId, arriving, token), context.CancellationToken);
     }
 
     private async Task<int> RecordAsync(Guid tenantId, IReadOnlyList<(LeadReceived Received, LeadToScore Score)> arriving,

@@ -1,3 +1,4 @@
+using GrowthKit.ServiceDefaults.Resilience;
 using System.Diagnostics;
 using GrowthKit.Scoring.Ledger;
 using GrowthKit.Scoring.Scores;
@@ -125,7 +126,7 @@ public sealed class RescoringWorker(
     {
         while (true)
         {
-            var outcome = await ScoringDatabase.RetryOnConflictAsync(() => PageAsync(part, ct));
+            var outcome = await ConflictRetry.ExecuteAsync(token => PageAsync(part, token), ct);
             if (outcome == PageOutcome.Finished) return true;
             if (outcome == PageOutcome.Busy) return false;
         }

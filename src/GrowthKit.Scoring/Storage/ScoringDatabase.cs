@@ -69,25 +69,5 @@ public sealed class ScoringDatabase(NpgsqlDataSource dataSource) : IAsyncDisposa
                ^ BinaryPrimitives.ReadInt32LittleEndian(bytes[8..]) ^ BinaryPrimitives.ReadInt32LittleEndian(bytes[12..]);
     }
 
-    /// <summary>
-    /// Runs <paramref name="work"/> again when it lost a race it can recover from by starting over:
-    /// a key another transaction wrote first (23505) or a deadlock (40P01).
-    /// </summary>
-    public static async Task<T> RetryOnConflictAsync<T>(Func<Task<T>> work, int attempts = 5)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await work();
-            }
-            catch (PostgresException e) when (attempt < attempts && e.SqlState is PostgresErrorCodes.UniqueViolation
-                                                  or PostgresErrorCodes.DeadlockDetected)
-            {
-                await Task.Delay(Random.Shared.Next(5, 50) * attempt);
-            }
-        }
-    }
-
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 }

@@ -227,3 +227,47 @@ public class DefinitionExpansionTests
         Assert.Equal(JsonValueKind.String, expanded.Criteria![1].Values![0].ValueKind);
     }
 }
+
+public class ExpansionBoundsTests
+{
+    // g0 names g1 twice, g1 names g2 twice, … : without a memo, 2^40 expansions.
+    private static List<TermGroup> Doubling(int levels) =>
+        [.. Enumerable.Range(0, levels).Select(i => new TermGroup("signals", $"g{i}", [$"g{i + 1}", $"G{i + 1}", $"v{i}"]))];
+
+    private static IcpDefinition Naming(string value) => new("n", null,
+        [new Criterion("k", "signals", "anyOf", [System.Text.Json.JsonSerializer.SerializeToElement(value)], null, null, null, 1m)],
+        null, null, null);
+
+    [Fact]
+    public void Groups_that_name_groups_expand_in_linear_time()
+    {
+        var expanded = DefinitionExpansion.Expand(Naming("g0"), Doubling(40));
+
+        Assert.Equal([.. Enumerable.Range(0, 40).Select(i => $"v{i}").Reverse().Prepend("g40")],
+            expanded.Criteria![0].Values!.Select(v => v.GetString()));
+    }
+
+    [Fact]
+    public void Measure_gives_depth_size_and_cycles()
+    {
+        var reach = DefinitionExpansion.Measure(Doubling(8));
+        Assert.Equal(8, reach[0].Depth);
+        Assert.Equal(9, reach[0].Values);
+        Assert.All(reach, r => Assert.False(r.Cyclic));
+
+        var cycle = DefinitionExpansion.Measure([new TermGroup("signals", "a", ["b"]), new TermGroup("signals", "b", ["a", "x"])]);
+        Assert.All(cycle, r => Assert.True(r.Cyclic));
+    }
+
+    [Fact]
+    public void A_vocabulary_beyond_any_limit_fails_fast_instead_of_exhausting_memory()
+    {
+        // 300 groups of 1,000 distinct members each, all named by one group: 300,000 values.
+        var groups = Enumerable.Range(0, 300)
+            .Select(i => new TermGroup("signals", $"part{i}", [.. Enumerable.Range(0, 1000).Select(j => $"v{i}-{j}")]))
+            .Append(new TermGroup("signals", "all", [.. Enumerable.Range(0, 300).Select(i => $"part{i}")]))
+            .ToList();
+
+        Assert.Throws<ExpansionTooLargeException>(() => DefinitionExpansion.Expand(Naming("all"), groups));
+    }
+}

@@ -92,6 +92,8 @@ public static class EditIcpFeature
     {
         if (request.Definition is null) return ApiDefaults.FieldProblem("definition", "The new definition is required.");
         if (string.IsNullOrWhiteSpace(request.Reason)) return ApiDefaults.FieldProblem("reason", "A reason is required: history records why.");
+        if (request.Reason.Length > Limits.ReasonLength)
+            return ApiDefaults.FieldProblem("reason", $"'reason' must be at most {Limits.ReasonLength} characters.", StatusCodes.Status422UnprocessableEntity);
         if (!IfMatch.IsPresent(http)) return IfMatch.Missing();
         if (!IfMatch.TryParse(http, out var expected)) return IfMatch.Malformed();
 
@@ -117,7 +119,7 @@ public static class EditIcpFeature
         }
         catch (ConcurrencyException)
         {
-            return IfMatch.Stale();
+            return await IfMatch.StaleOrMissingAsync(session, icpId, ct);
         }
     }
 }

@@ -52,7 +52,9 @@ public static class IcpHistoryFeature
         CancellationToken ct)
     {
         await using var session = store.QuerySession(user.TenantId().ToString());
-        return await session.Events.FetchStreamAsync(icpId, token: ct);
+        var stream = await session.Events.FetchStreamAsync(icpId, token: ct);
+        // A workshop's stream shares the id space: it is not an ICP, so it is "not found" here too.
+        return stream.Count > 0 && IcpEventTypes.IsIcpEvent(stream[0].Data) ? stream : [];
     }
 
     private static IEnumerable<(IEvent Event, IcpPublished Published)> Publications(IEnumerable<IEvent> stream) =>
@@ -108,6 +110,8 @@ public static class IcpHistoryFeature
     /// <summary>The ICP as it stood at an instant: the draft and the published version then in force.</summary>
     public static async Task<IcpView?> AsOfAsync(IQuerySession session, Guid icpId, DateTimeOffset instant, CancellationToken ct)
     {
+        // Only the tenant's ICPs: a workshop's stream would aggregate into an empty state.
+        if (await session.LoadAsync<IcpState>(icpId, ct) is null) return null;
         var state = await session.Events.AggregateStreamAsync<IcpState>(icpId, timestamp: instant, token: ct);
         return state is null ? null : IcpView.From(state);
     }

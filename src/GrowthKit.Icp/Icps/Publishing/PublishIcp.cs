@@ -45,6 +45,8 @@ public static class PublishIcpFeature
         {
             return ApiDefaults.FieldProblem("reason", "A reason is required: history records why.");
         }
+        if (request.Reason.Length > Limits.ReasonLength)
+            return ApiDefaults.FieldProblem("reason", $"'reason' must be at most {Limits.ReasonLength} characters.", StatusCodes.Status422UnprocessableEntity);
 
         if (!IfMatch.TryParse(http, out var expected)) return IfMatch.Malformed();
 
@@ -71,7 +73,7 @@ public static class PublishIcpFeature
         }
         catch (ConcurrencyException)
         {
-            return IfMatch.Stale();
+            return await IfMatch.StaleOrMissingAsync(session, icpId, ct);
         }
     }
 }

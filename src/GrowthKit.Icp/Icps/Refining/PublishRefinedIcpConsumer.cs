@@ -4,6 +4,7 @@ using GrowthKit.Icp.Icps.Editing;
 using GrowthKit.Icp.Icps.Publishing;
 using GrowthKit.Model;
 using GrowthKit.ServiceDefaults;
+using GrowthKit.ServiceDefaults.Resilience;
 using JasperFx;
 using Marten;
 using MassTransit;
@@ -25,29 +26,16 @@ public sealed record RefinedPublication(Guid Id, Guid IcpId, int Version, DateTi
 /// changed: anything else would overwrite someone's work. A concurrent editor makes the append fail
 /// (the stream moved on); the request is then judged again against what they wrote.
 /// </summary>
-public sealed class PublishRefinedIcpConsumer(IDocumentStore store, TimeProvider clock, ILogger<PublishRefinedIcpConsumer> logger)
+public sealed class PublishRefinedIcpConsumer(IDocumentStore store, TimeProvider clock)
     : IConsumer<PublishRefinedIcp>
 {
-    private const int MaxAttempts = 5;
-
     public async Task Consume(ConsumeContext<PublishRefinedIcp> context)
     {
         var request = context.Message;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var answer = await DecideAsync(request, context.CancellationToken);
-                if (answer is RefinedIcpPublished published) await context.RespondAsync(published);
-                else await context.RespondAsync((RefinedIcpRefused)answer);
-                return;
-            }
-            catch (Exception e) when (attempt < MaxAttempts && IsConflict(e))
-            {
-                logger.LogInformation("Refinement request {RequestId} met a concurrent change of ICP {IcpId}; judging it again",
-                    request.RequestId, request.IcpId);
-            }
-        }
+        // A concurrent editor makes the append fail; the request is then judged again against what they wrote.
+        var answer = await ConflictRetry.ExecuteAsync(token => DecideAsync(request, token), context.CancellationToken);
+        if (answer is RefinedIcpPublished published) await context.RespondAsync(published);
+        else await context.RespondAsync((RefinedIcpRefused)answer);
     }
 
     private async Task<object> DecideAsync(PublishRefinedIcp request, CancellationToken ct)
@@ -99,12 +87,4 @@ public sealed class PublishRefinedIcpConsumer(IDocumentStore store, TimeProvider
     private static string Describe(Microsoft.AspNetCore.Mvc.ProblemDetails problem) => problem is HttpValidationProblemDetails validation
         ? $"{problem.Title} " + string.Join(" ", validation.Errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))
         : problem.Title ?? "The definition is invalid.";
-
-    private static bool IsConflict(Exception e) => e switch
-    {
-        JasperFx.ConcurrencyException or DocumentAlreadyExistsException => true,
-        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
-        { InnerException: { } inner } => IsConflict(inner),
-        _ => false,
-    };
 }

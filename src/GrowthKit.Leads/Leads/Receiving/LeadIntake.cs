@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using GrowthKit.Model;
 using GrowthKit.ServiceDefaults;
+using GrowthKit.ServiceDefaults.Resilience;
 using GrowthKit.ServiceDefaults.Tenancy;
 using JasperFx;
 using Marten;
@@ -28,7 +29,6 @@ public sealed record LeadsRead(IReadOnlyList<IntakeLead>? Leads, ProblemHttpResu
 internal static class LeadIntake
 {
     public const int MaxBodyBytes = 512 * 1024;
-    private const int MaxAttempts = 5;
     private static readonly LeadValidator Validator = new();
 
     public static async Task<Results<StoredAnswer, ProblemHttpResult>> HandleAsync(HttpRequest request, ClaimsPrincipal user,
@@ -44,31 +44,31 @@ internal static class LeadIntake
         IReadOnlyList<IntakeLead>? leads = null;
         StoredAnswer? outcome = null;
 
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            await using var session = store.LightweightSession(tenant.ToString());
-            session.StampTraceContext();
-            var now = clock.GetUtcNow();
-
-            // Checked again on every attempt: a concurrent request with the same key may just have won.
-            var stored = key is null ? null : await session.LoadAsync<IdempotentAnswer>(Idempotency.DocumentId(tenant, key), ct);
-            if (stored is not null && Idempotency.IsLive(stored, now)) return Idempotency.Replay(stored, fingerprint!);
-
-            if (leads is null)
+            return await ConflictRetry.ExecuteAsync(async Task<Results<StoredAnswer, ProblemHttpResult>> (token) =>
             {
-                var parsed = Parse(body, tenant, read);
-                if (parsed.Problem is { } problem) return problem;
-                leads = parsed.Leads!;
-                switch (answer(leads).Result)
+                await using var session = store.LightweightSession(tenant.ToString());
+                session.StampTraceContext();
+                var now = clock.GetUtcNow();
+
+                // Checked again on every attempt: a concurrent request with the same key may just have won.
+                var stored = key is null ? null : await session.LoadAsync<IdempotentAnswer>(Idempotency.DocumentId(tenant, key), token);
+                if (stored is not null && Idempotency.IsLive(stored, now)) return Idempotency.Replay(stored, fingerprint!);
+
+                if (leads is null)
                 {
-                    case ProblemHttpResult refused: return refused;
-                    case StoredAnswer accepted: outcome = accepted; break;
+                    var parsed = Parse(body, tenant, read);
+                    if (parsed.Problem is { } problem) return problem;
+                    leads = parsed.Leads!;
+                    switch (answer(leads).Result)
+                    {
+                        case ProblemHttpResult refused: return refused;
+                        case StoredAnswer accepted: outcome = accepted; break;
+                    }
                 }
-            }
 
-            try
-            {
-                await RecordAsync(session, appender, [.. leads.Select(l => l.Command).OfType<ReceiveLead>()], now, ct);
+                await RecordAsync(session, appender, [.. leads.Select(l => l.Command).OfType<ReceiveLead>()], now, token);
                 if (key is not null)
                 {
                     var document = new IdempotentAnswer(Idempotency.DocumentId(tenant, key), key, fingerprint!,
@@ -80,18 +80,15 @@ internal static class LeadIntake
                     var expired = now - Idempotency.Lifetime;
                     session.DeleteWhere<IdempotentAnswer>(a => a.CreatedAt <= expired);
                 }
-                await session.SaveChangesAsync(ct);
+                await session.SaveChangesAsync(token);
                 return outcome!;
-            }
-            catch (Exception e) when (IsConflict(e))
-            {
-                if (attempt == MaxAttempts)
-                {
-                    return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
-                        title: "The leads are being changed by other requests.",
-                        detail: $"The batch met a concurrent change {MaxAttempts} times; retry it (with the same {Idempotency.HeaderName}).");
-                }
-            }
+            }, ct);
+        }
+        catch (Exception e) when (Failures.IsConflict(e))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "The leads are being changed by other requests.",
+                detail: $"The batch met a concurrent change {ConflictRetry.MaxRetries + 1} times; retry it (with the same {Idempotency.HeaderName}).");
         }
     }
 
@@ -202,14 +199,4 @@ internal static class LeadIntake
         ApiDefaults.FieldProblem("body",
             $"A request may hold at most {MaxBodyBytes / 1024} KB ({MaxBodyBytes} bytes) of leads; split it into smaller batches.",
             StatusCodes.Status413PayloadTooLarge);
-
-    /// <summary>Another request wrote one of the same leads, or used the same idempotency key, first.</summary>
-    private static bool IsConflict(Exception e) => e switch
-    {
-        ConcurrencyException or DocumentAlreadyExistsException => true,
-        Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException => true,
-        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
-        { InnerException: { } inner } => IsConflict(inner),
-        _ => false,
-    };
 }
