@@ -128,7 +128,11 @@ public sealed class ChaosScenario(GrowthKitApp system, ChaosSettings settings, I
     private async Task EnsureWholeAsync(CancellationToken ct)
     {
         foreach (var resource in new[] { "postgres", "rabbitmq", "icp", "leads", "scoring", "refinement", "gateway", "web" })
-            await ResourceProcesses.EnsureRunningAsync(system.App, resource, ct);
+        {
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            bounded.CancelAfter(TimeSpan.FromMinutes(3));
+            await ResourceProcesses.EnsureRunningAsync(system.App, resource, bounded.Token);
+        }
     }
 
     /// <summary>
