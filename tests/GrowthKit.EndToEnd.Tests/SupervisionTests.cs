@@ -14,7 +14,7 @@ public sealed class SupervisionTests(GrowthKitApp system, ITestOutputHelper outp
     private static readonly TimeSpan HealthyBound = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task A_killed_leads_service_is_healthy_again_within_ten_seconds_and_accepts_and_scores_leads()
+    public async Task A_killed_leads_service_runs_again_within_ten_seconds_and_then_accepts_and_scores_leads()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var tenant = await system.CreateTenantAsync();
