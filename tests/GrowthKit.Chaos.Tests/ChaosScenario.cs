@@ -55,7 +55,8 @@ public sealed class ChaosScenario(GrowthKitApp system, ChaosSettings settings, I
 
         // The _error queues are shared by every tenant and scenario: count what this fault adds to them.
         var errorsBefore = await BrokerQueues.ErrorsAsync(system.App, ct);
-        var prefix = fault.Replace(' ', '-') + "-" + Guid.NewGuid().ToString("N")[..6];
+        // External ids and Idempotency-Keys: printable ASCII only (a header refuses anything else).
+        var prefix = new string([.. fault.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]) + "-" + Guid.NewGuid().ToString("N")[..6];
         var stream = new LeadStream(tenant.Api, prefix, settings.LeadsPerScenario, settings.BatchSize, settings.Senders, streamDuration);
         var clock = Stopwatch.StartNew();
         var context = new FaultContext(system.App, stream, clock);

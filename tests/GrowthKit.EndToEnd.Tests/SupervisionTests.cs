@@ -26,9 +26,7 @@ public sealed class SupervisionTests(GrowthKitApp system, ITestOutputHelper outp
         var timeline = WatchAsync("leads", clock, watching.Token);
         var killed = ResourceProcesses.ProcessId(system.App, "leads");
         await ResourceProcesses.KillAsync(system.App, "leads", cts.Token);
-        await system.App.ResourceNotifications.WaitForResourceAsync("leads", e => e.Snapshot.State?.Text == KnownResourceStates.Running
-            && e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value?.ToString() is { } pid
-            && pid != killed.ToString(System.Globalization.CultureInfo.InvariantCulture), cts.Token);
+        await ResourceProcesses.WaitForNewProcessAsync(system.App, "leads", killed, cts.Token);
         var running = clock.Elapsed;
         await ResourceProcesses.WaitForHealthyAsync(system.App, "leads", cts.Token);
         var healthy = clock.Elapsed;

@@ -20,6 +20,11 @@ public static class ResourceProcesses
                  || (ProcessId(e.Snapshot) is { } now && now != pid), ct);
     }
 
+    /// <summary>Waits until a process other than <paramref name="killed"/> runs the resource (the supervisor started it again).</summary>
+    public static Task WaitForNewProcessAsync(DistributedApplication app, string resource, int killed, CancellationToken ct) =>
+        app.ResourceNotifications.WaitForResourceAsync(resource,
+            e => e.Snapshot.State?.Text == KnownResourceStates.Running && ProcessId(e.Snapshot) is { } now && now != killed, ct);
+
     /// <summary>Sends SIGSTOP or SIGCONT to every process below the resource's own (its server, not the wrapper script).</summary>
     public static Task PauseAsync(DistributedApplication app, string resource, CancellationToken ct) =>
         SignalAsync(Descendants(ProcessId(app, resource)), "STOP", ct);
