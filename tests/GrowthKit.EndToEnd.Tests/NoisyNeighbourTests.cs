@@ -22,13 +22,16 @@ public sealed class NoisyNeighbourTests(GrowthKitApp system, ITestOutputHelper o
         await quiet.Api.Publish(quietIcp);
         var noisy = await system.CreateTenantAsync();
 
-        // The quiet tenant's normal latency: push a lead, wait for its score.
+        // The quiet tenant's normal latency: push a lead, wait for its score (after one to warm up).
+        await ScoreOneAsync(quiet, "warm-up");
         var baseline = new List<TimeSpan>();
         for (var i = 0; i < 5; i++) baseline.Add(await ScoreOneAsync(quiet, $"base-{i}"));
         var normal = baseline.Max();
 
         using var stop = new CancellationTokenSource();
-        var poison = Task.Run(() => PoisonAsync(noisy, stop.Token));
+        var bigIcp = await PublishLargestIcpAsync(noisy);
+        // Four senders at once, as a misbehaving integration would.
+        var poison = Task.WhenAll(Enumerable.Range(0, 4).Select(sender => Task.Run(() => PoisonAsync(noisy, bigIcp, sender, stop.Token))));
         var during = new List<TimeSpan>();
         try
         {
@@ -39,11 +42,11 @@ public sealed class NoisyNeighbourTests(GrowthKitApp system, ITestOutputHelper o
         {
             await stop.CancelAsync();
         }
-        var sent = await poison;
+        var sent = (await poison).Sum();
 
         output.WriteLine($"quiet tenant: normal {normal.TotalMilliseconds:F0} ms (max of 5), under poison max {during.Max().TotalMilliseconds:F0} ms, " +
                          $"median {during.Order().ElementAt(during.Count / 2).TotalMilliseconds:F0} ms; noisy tenant sent {sent} requests");
-        Assert.True(sent > 50, $"the noisy tenant only got {sent} requests out");
+        Assert.True(sent >= 20, $"the noisy tenant only got {sent} requests out");
         // Seconds, not the tens of seconds a stalled consumer or worker costs: within 3× normal plus 3 s of slack.
         var allowed = normal * 3 + TimeSpan.FromSeconds(3);
         Assert.True(during.Max() <= allowed, $"the quiet tenant's leads took up to {during.Max()} under poison (allowed {allowed})");
@@ -57,10 +60,9 @@ public sealed class NoisyNeighbourTests(GrowthKitApp system, ITestOutputHelper o
         return watch.Elapsed;
     }
 
-    private static async Task<int> PoisonAsync(Tenant noisy, CancellationToken stop)
+    // The largest ICP the limits allow, published: its re-scoring and scoring run beside the quiet tenant's.
+    private static async Task<JsonObject> PublishLargestIcpAsync(Tenant noisy)
     {
-        var sent = 0;
-        // The largest ICP the limits allow, published: its re-scoring and scoring run beside the quiet tenant's.
         var big = Samples.Definition();
         var criteria = big["criteria"]!.AsArray();
         for (var i = criteria.Count; i < 100; i++)
@@ -73,7 +75,12 @@ public sealed class NoisyNeighbourTests(GrowthKitApp system, ITestOutputHelper o
         }
         var bigIcp = await noisy.Api.CreateIcp(big);
         await noisy.Api.Publish(bigIcp);
+        return big;
+    }
 
+    private static async Task<int> PoisonAsync(Tenant noisy, JsonObject big, int sender, CancellationToken stop)
+    {
+        var sent = 0;
         string Lead(int i, string hostile) => Samples.Lead($"poison-{i}").ToJsonString().Replace("\"SAP\"", hostile);
         var payloads = new Func<int, (string Path, string Body)>[]
         {
@@ -87,9 +94,9 @@ public sealed class NoisyNeighbourTests(GrowthKitApp system, ITestOutputHelper o
                 $"{{\"field\": \"signals\", \"name\": \"g{g}\", \"members\": [\"g{g + 1}\", \"G{g + 1}\"]}}")) + "]}"),
             i => ("/api/deals", "{\"dealId\": \"\\u0000\", \"externalId\": \"x\", \"outcome\": \"won\"}"),
         };
-        for (var i = 0; !stop.IsCancellationRequested; i++)
+        for (var i = sender; !stop.IsCancellationRequested; i++)
         {
-            var (path, body) = payloads[i % payloads.Length](i);
+            var (path, body) = payloads[i % payloads.Length](i * 4 + sender);
             var method = path == "/api/taxonomy" ? HttpMethod.Put : HttpMethod.Post;
             try
             {
