@@ -9,7 +9,6 @@ using GrowthKit.Gateway.Docs;
 using GrowthKit.Gateway.Health;
 using GrowthKit.Gateway.Proxy;
 using GrowthKit.Gateway.RateLimiting;
-using GrowthKit.Gateway.Storage;
 using GrowthKit.Gateway.Tenants;
 using GrowthKit.ServiceDefaults;
 using Microsoft.AspNetCore.OpenApi;
@@ -25,7 +24,6 @@ public static class Extensions
         builder.Services.Configure<GrowthKit.ServiceDefaults.Validation.RequestGuardOptions>(o =>
             o.Skip = context => context.Request.Path.StartsWithSegments("/api"));
         builder.Services.Configure<OpenApiOptions>("v1", o => o.AddDocumentTransformer<GatewayDocument>());
-        builder.Services.AddExceptionHandler<StoreUnavailableHandler>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddValidatorsFromAssemblyContaining<CreateTenantValidator>(ServiceLifetime.Singleton);
 

@@ -1,6 +1,7 @@
 using GrowthKit.Scoring.LeadsView;
 using GrowthKit.Scoring.Ledger;
 using GrowthKit.Scoring.Publishing;
+using GrowthKit.Scoring.Quarantined;
 using GrowthKit.Scoring.Receiving;
 using GrowthKit.Scoring.Reproducing;
 using GrowthKit.Scoring.Rescoring;
@@ -39,7 +40,7 @@ public static class Extensions
 
     public static WebApplication MapScoringApi(this WebApplication app)
     {
-        app.MapGroup("api/leads").WithTags("Leads").MapListLeads().MapReadLeads().MapRescoreLead();
+        app.MapGroup("api/leads").WithTags("Leads").MapListLeads().MapReadQuarantine().MapReadLeads().MapRescoreLead();
         app.MapGroup("api/icps").WithTags("Re-scoring").MapReadRescoring();
         return app;
     }

@@ -15,6 +15,8 @@ public sealed record AnswerCheck(JsonElement? Answer, WorkshopRejection? Rejecti
 public static class WorkshopAnswers
 {
     private const int MaxText = 200;
+    /// <summary>Values one answer may hold (industries, regions, personas…): far more than any workshop needs.</summary>
+    private const int MaxItems = 100;
 
     public static AnswerCheck Check(string questionId, JsonElement answer, WorkshopProfile profile, WorkshopVocabulary vocabulary)
     {
@@ -84,6 +86,9 @@ public static class WorkshopAnswers
             case JsonValueKind.String:
             case JsonValueKind.Object:
                 return [(answer, at)];
+            case JsonValueKind.Array when answer.GetArrayLength() > MaxItems:
+                errors.BreaksRule(at, $"An answer may hold at most {MaxItems} values.");
+                return [];
             case JsonValueKind.Array:
                 return answer.EnumerateArray().Select((item, i) => (item, $"{at}[{i}]")).ToList();
             default:

@@ -8,6 +8,7 @@ using GrowthKit.Scoring.Storage;
 using Marten;
 using MassTransit;
 using Npgsql;
+using System.Text.Json;
 
 namespace GrowthKit.Scoring.Receiving;
 
@@ -33,22 +34,63 @@ public sealed class LeadsReceivedEndpoint : ConsumerDefinition<LeadsReceivedCons
 /// after a crash, an older snapshot after a newer one) are skipped; the primary keys turn a race
 /// between two consumers into a retry that then skips them too.
 /// </summary>
-public sealed class LeadsReceivedConsumer(ScoringDatabase database, IDocumentStore store, TimeProvider clock)
+public sealed class LeadsReceivedConsumer(ScoringDatabase database, IDocumentStore store, TimeProvider clock,
+    ILogger<LeadsReceivedConsumer> logger)
     : IConsumer<LeadsReceived>
 {
     public async Task Consume(ConsumeContext<LeadsReceived> context)
     {
         var batch = context.Message;
+        var ct = context.CancellationToken;
         // The newest snapshot of each lead, in uuid order (Postgres's, as the rows' keys are taken by
         // every writer) so that two writers never deadlock. Canonical forms are made outside the transaction.
-        var arriving = batch.Leads
+        var newest = batch.Leads
             .GroupBy(l => l.LeadId)
             .Select(g => g.MaxBy(l => l.Snapshot)!)
             .OrderBy(l => l.LeadId.ToString("N"), StringComparer.Ordinal)
-            .Select(l => (Received: l, Score: new LeadToScore(l.LeadId, l.Snapshot, l.Lead.GetRawText(), CanonicalJson.Serialize(l.Lead))))
             .ToList();
+        var arriving = new List<(LeadReceived Received, LeadToScore Score)>(newest.Count);
+        var unreadable = new List<(LeadReceived Lead, Exception Error)>();
+        foreach (var lead in newest)
+        {
+            try { arriving.Add((lead, new LeadToScore(lead.LeadId, lead.Snapshot, lead.Lead.GetRawText(), CanonicalJson.Serialize(lead.Lead)))); }
+            catch (Exception e) when (e is InvalidOperationException or JsonException or ArgumentException or FormatException)
+            {
+                unreadable.Add((lead, e));
+            }
+        }
+        if (unreadable.Count > 0) await QuarantineAsync(batch.TenantId, unreadable, ct);
         if (arriving.Count == 0) return;
-        await ConflictRetry.ExecuteAsync(token => RecordAsync(batch.TenantId, arriving, token), context.CancellationToken);
+
+        try
+        {
+            await ConflictRetry.ExecuteAsync(token => RecordAsync(batch.TenantId, arriving, token), ct);
+        }
+        catch (Exception e) when (arriving.Count > 1 && !Failures.IsOutage(e) && !ct.IsCancellationRequested)
+        {
+            // One lead the database or the scorer refuses must not hold back the rest of its batch (nor,
+            // by blocking the queue, anyone else's): lead by lead, each failing one is set aside.
+            logger.LogWarning(e, "A batch of {Count} leads of tenant {Tenant} failed; recording them one by one", arriving.Count, batch.TenantId);
+            foreach (var one in arriving)
+            {
+                try
+                {
+                    await ConflictRetry.ExecuteAsync(token => RecordAsync(batch.TenantId, [one], token), ct);
+                }
+                catch (Exception single) when (!Failures.IsOutage(single) && !ct.IsCancellationRequested)
+                {
+                    await QuarantineAsync(batch.TenantId, [(one.Received, single)], ct);
+                }
+            }
+        }
+    }
+
+    private async Task QuarantineAsync(Guid tenantId, IReadOnlyList<(LeadReceived Lead, Exception Error)> leads, CancellationToken ct)
+    {
+        logger.LogWarning("Quarantined {Count} leads of tenant {Tenant}: {Reason}", leads.Count, tenantId, leads[0].Error.Message);
+        await using var connection = await database.OpenAsync(ct);
+        await Quarantine.AddAsync(connection, tenantId,
+            leads.Select(l => (l.Lead.LeadId, l.Lead.Snapshot, (Guid?)null, (int?)null, Quarantine.ReasonOf(l.Error))), clock.GetUtcNow(), ct);
     }
 
     private async Task<int> RecordAsync(Guid tenantId, IReadOnlyList<(LeadReceived Received, LeadToScore Score)> arriving,
@@ -68,7 +110,8 @@ public sealed class LeadsReceivedConsumer(ScoringDatabase database, IDocumentSto
 
         var versions = await PublishedVersions.LatestAsync(connection, tenantId, ct);
         var now = clock.GetUtcNow();
-        var scores = LeadScoring.ScoreAll([.. fresh.Select(a => a.Score)], versions, now);
+        var scored = LeadScoring.ScoreAll([.. fresh.Select(a => a.Score)], versions, now);
+        var scores = scored.Scores;
         var snapshots = fresh.Select(a => a.Received)
             .Select(l => new LeadSnapshot(l.LeadId, l.ExternalId, l.Snapshot, l.Lead, l.Raw, l.ReceivedAt))
             .ToList();
@@ -83,6 +126,9 @@ public sealed class LeadsReceivedConsumer(ScoringDatabase database, IDocumentSto
             ? [new LeadSnapshotsRecorded(batchId, snapshots, now), new LeadsScored(batchId, scores, now)]
             : [new LeadSnapshotsRecorded(batchId, snapshots, now)];
         await ScoreLedger.AppendAsync(store, tx, tenantId, batchId, ct, events);
+        // Recorded, but not scored against a version it breaks: set aside in the same transaction.
+        await Quarantine.AddAsync(connection, tenantId,
+            scored.Failures.Select(f => (f.Lead.LeadId, f.Lead.Snapshot, (Guid?)f.IcpId, (int?)f.Version, Quarantine.ReasonOf(f.Error))), now, ct);
         await tx.CommitAsync(ct);
         return fresh.Count;
     }

@@ -63,26 +63,40 @@ public sealed class RescoringWorker(
 
     private readonly RescoringOptions _options = options.Value;
 
+    /// <summary>A part that fails this many rounds in a row is ended with its reason instead of retried forever.</summary>
+    public const int MaxPartFailures = 3;
+    private static readonly TimeSpan AnalyzeEvery = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan OutageBackoff = TimeSpan.FromSeconds(3);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Part, int> _failures = new();
+    private DateTimeOffset _analyzedAt = DateTimeOffset.MinValue;
+
+    /// <summary>
+    /// Rounds of one page per unfinished part, every tenant's parts side by side: a large re-scoring
+    /// never starves a small one, and a part that fails is retried on the next round while the others
+    /// go on — after <see cref="MaxPartFailures"/> failed rounds it is ended with its reason. During a
+    /// PostgreSQL outage the worker waits; checkpoints make it resume where it was.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var finishedAny = 0;
+                var progressed = 0;
                 var unfinished = await UnfinishedAsync(stoppingToken);
-                if (unfinished.Count > 0)
+                if (unfinished.Count > 0 && clock.GetUtcNow() - _analyzedAt > AnalyzeEvery)
                 {
                     await using var connection = await database.OpenAsync(stoppingToken);
                     await ScoringTables.AnalyzeAsync(connection, stoppingToken);
+                    _analyzedAt = clock.GetUtcNow();
                 }
                 await Parallel.ForEachAsync(unfinished,
                     new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = stoppingToken },
                     async (part, ct) =>
                     {
-                        if (await RunAsync(part, ct)) Interlocked.Exchange(ref finishedAny, 1);
+                        if (await StepAsync(part, ct)) Interlocked.Exchange(ref progressed, 1);
                     });
-                if (finishedAny == 0) await signal.WaitAsync(_options.PollInterval, stoppingToken);
+                if (progressed == 0) await signal.WaitAsync(_options.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -90,10 +104,11 @@ public sealed class RescoringWorker(
             }
             catch (Exception e)
             {
-                logger.LogError(e, "Re-scoring failed; it resumes from its checkpoint");
+                if (Failures.IsOutage(e)) logger.LogWarning("PostgreSQL does not answer; re-scoring waits and resumes from its checkpoints");
+                else logger.LogError(e, "Re-scoring failed; it resumes from its checkpoints");
                 try
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                    await Task.Delay(Failures.IsOutage(e) ? OutageBackoff : TimeSpan.FromSeconds(1), stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -101,6 +116,44 @@ public sealed class RescoringWorker(
                 }
             }
         }
+    }
+
+    /// <summary>One page of the part; true when work was done. Failures other than outages stay with the part.</summary>
+    private async Task<bool> StepAsync(Part part, CancellationToken ct)
+    {
+        try
+        {
+            var outcome = await ConflictRetry.ExecuteAsync(token => PageAsync(part, token), ct);
+            _failures.TryRemove(part, out _);
+            return outcome != PageOutcome.Busy;
+        }
+        catch (Exception e) when (!Failures.IsOutage(e) && !ct.IsCancellationRequested)
+        {
+            var failed = _failures.AddOrUpdate(part, 1, (_, n) => n + 1);
+            logger.LogError(e, "Re-scoring part {Part} of tenant {Tenant} (ICP {Icp} v{Version}) failed, {Failed} of {Max} times",
+                part.Number, part.TenantId, part.IcpId, part.Version, failed, MaxPartFailures);
+            if (failed >= MaxPartFailures)
+            {
+                await EndFailedAsync(part, Quarantine.ReasonOf(e), ct);
+                _failures.TryRemove(part, out _);
+            }
+            return false;
+        }
+    }
+
+    private async Task EndFailedAsync(Part part, string reason, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var end = new NpgsqlCommand($"""
+            update {ScoringTables.Schema}.rescorings set finished_at = $5, failed_reason = $6
+            where tenant_id = $1 and icp_id = $2 and icp_version = $3 and part = $4 and finished_at is null
+            """, connection);
+        AddKey(end, part);
+        end.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = clock.GetUtcNow().UtcDateTime });
+        end.Parameters.Add(new NpgsqlParameter<string> { TypedValue = reason });
+        await end.ExecuteNonQueryAsync(ct);
+        logger.LogError("Ended re-scoring part {Part} of tenant {Tenant} (ICP {Icp} v{Version}) after {Max} failed rounds: {Reason}",
+            part.Number, part.TenantId, part.IcpId, part.Version, MaxPartFailures, reason);
     }
 
     private sealed record Part(Guid TenantId, Guid IcpId, int Version, int Number);
@@ -119,17 +172,6 @@ public sealed class RescoringWorker(
             unfinished.Add(new Part(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt32(2), reader.GetInt32(3)));
         }
         return unfinished;
-    }
-
-    /// <summary>Pages through the part until it is done; false when another instance holds it.</summary>
-    private async Task<bool> RunAsync(Part part, CancellationToken ct)
-    {
-        while (true)
-        {
-            var outcome = await ConflictRetry.ExecuteAsync(token => PageAsync(part, token), ct);
-            if (outcome == PageOutcome.Finished) return true;
-            if (outcome == PageOutcome.Busy) return false;
-        }
     }
 
     private sealed record PageLead(LeadToScore Lead, bool Scored);
@@ -162,7 +204,11 @@ public sealed class RescoringWorker(
         var read = watch.Elapsed;
         var version = ScoringVersion.Parse(part.IcpId, part.Version, definition);
         var now = clock.GetUtcNow();
-        var scores = LeadScoring.ScoreAll([.. page.Where(p => !p.Scored).Select(p => p.Lead)], [version], now);
+        var batch = LeadScoring.ScoreAll([.. page.Where(p => !p.Scored).Select(p => p.Lead)], [version], now);
+        var scores = batch.Scores;
+        // A lead this version cannot score is set aside with the page, which goes on without it.
+        await Quarantine.AddAsync(connection, part.TenantId,
+            batch.Failures.Select(f => (f.Lead.LeadId, f.Lead.Snapshot, (Guid?)f.IcpId, (int?)f.Version, Quarantine.ReasonOf(f.Error))), now, ct);
         var scored = watch.Elapsed;
         var indexed = scored;
         if (scores.Length > 0)

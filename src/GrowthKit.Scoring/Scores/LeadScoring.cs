@@ -30,24 +30,49 @@ public static class LeadScoring
 
     /// <summary>
     /// Every lead against every version, lead by lead in input order: the scores of leads[0] first,
-    /// in version order. Spread over the cores; each version's definition was prepared once.
+    /// in version order. Spread over the cores; each version's definition was prepared once. A lead
+    /// that cannot be scored against a version (an overflow in a legacy definition, a lead the scorer
+    /// cannot read) gets no score for it and is named in <see cref="ScoredBatch.Failures"/> instead:
+    /// one poison lead never costs its batch the others' scores.
     /// </summary>
-    public static LeadScored[] ScoreAll(IReadOnlyList<LeadToScore> leads, IReadOnlyList<ScoringVersion> versions,
+    public static ScoredBatch ScoreAll(IReadOnlyList<LeadToScore> leads, IReadOnlyList<ScoringVersion> versions,
         DateTimeOffset now)
     {
-        var scores = new LeadScored[leads.Count * versions.Count];
-        if (scores.Length == 0) return scores;
+        var scores = new LeadScored?[leads.Count * versions.Count];
+        var failures = new ScoringFailure?[leads.Count * versions.Count];
+        if (scores.Length == 0) return ScoredBatch.Empty;
 
         void ScoreRange(int from, int to)
         {
             for (var i = from; i < to; i++)
             {
                 var lead = leads[i];
-                using var document = JsonDocument.Parse(lead.Lead);
-                var canonical = Encoding.UTF8.GetBytes(lead.LeadCanonical);
-                for (var v = 0; v < versions.Count; v++)
+                JsonDocument document;
+                try
                 {
-                    scores[i * versions.Count + v] = versions[v].Score(lead.LeadId, lead.Snapshot, document.RootElement, canonical, now);
+                    document = JsonDocument.Parse(lead.Lead);
+                }
+                catch (JsonException e)
+                {
+                    for (var v = 0; v < versions.Count; v++)
+                        failures[i * versions.Count + v] = new ScoringFailure(lead, versions[v].IcpId, versions[v].Version, e);
+                    continue;
+                }
+                using (document)
+                {
+                    var canonical = Encoding.UTF8.GetBytes(lead.LeadCanonical);
+                    for (var v = 0; v < versions.Count; v++)
+                    {
+                        try
+                        {
+                            scores[i * versions.Count + v] = versions[v].Score(lead.LeadId, lead.Snapshot, document.RootElement, canonical, now);
+                        }
+                        catch (Exception e) when (e is ArithmeticException or InvalidOperationException or FormatException
+                                                      or JsonException or ArgumentException)
+                        {
+                            failures[i * versions.Count + v] = new ScoringFailure(lead, versions[v].IcpId, versions[v].Version, e);
+                        }
+                    }
                 }
             }
         }
@@ -61,8 +86,17 @@ public static class LeadScoring
             var chunk = (leads.Count + Environment.ProcessorCount * 4 - 1) / (Environment.ProcessorCount * 4);
             Parallel.For(0, (leads.Count + chunk - 1) / chunk, c => ScoreRange(c * chunk, Math.Min(leads.Count, (c + 1) * chunk)));
         }
-        return scores;
+        return new ScoredBatch([.. scores.OfType<LeadScored>()], [.. failures.OfType<ScoringFailure>()]);
     }
+}
+
+/// <summary>A lead that could not be scored against one version, and why.</summary>
+public sealed record ScoringFailure(LeadToScore Lead, Guid IcpId, int Version, Exception Error);
+
+/// <summary>The scores of a batch, and the leads (per version) it could not score.</summary>
+public sealed record ScoredBatch(LeadScored[] Scores, IReadOnlyList<ScoringFailure> Failures)
+{
+    public static ScoredBatch Empty { get; } = new([], []);
 }
 
 /// <summary>

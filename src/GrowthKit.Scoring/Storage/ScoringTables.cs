@@ -82,6 +82,23 @@ public static class ScoringTables
             finished_at timestamptz,
             primary key (tenant_id, icp_id, icp_version, part));
         create index if not exists rescorings_unfinished on {Schema}.rescorings (started_at) where finished_at is null;
+        -- A part that failed again and again is ended with its reason, so it never holds the others back.
+        alter table {Schema}.rescorings add column if not exists failed_reason text;
+
+        -- Lead snapshots that could not be scored (against one version, or at all), with the reason:
+        -- set aside so that the rest of their batch, and every other tenant, goes on.
+        create table if not exists {Schema}.quarantine (
+            id bigserial primary key,
+            tenant_id uuid not null,
+            lead_id uuid not null,
+            snapshot int not null,
+            icp_id uuid,
+            icp_version int,
+            reason text not null,
+            quarantined_at timestamptz not null);
+        create unique index if not exists quarantine_once on {Schema}.quarantine
+            (tenant_id, lead_id, snapshot, coalesce(icp_id, '00000000-0000-0000-0000-000000000000'::uuid), coalesce(icp_version, 0));
+        create index if not exists quarantine_by_tenant on {Schema}.quarantine (tenant_id, id);
         """;
 
     /// <summary>Creates Marten's tables and then these, once, under a lock so that instances starting together do not race.</summary>

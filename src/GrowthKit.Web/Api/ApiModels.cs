@@ -144,6 +144,8 @@ public sealed class Score
 
 public sealed record LeadView(Guid LeadId, string ExternalId, int Snapshot, JsonElement Lead, JsonElement? Raw, List<Score> Scores);
 
+public sealed record QuarantinedLead(Guid LeadId, int Snapshot, Guid? IcpId, int? IcpVersion, string Reason, DateTimeOffset QuarantinedAt);
+
 public sealed record ListedLead(Guid LeadId, string ExternalId, JsonElement? Company, Score Score);
 
 // Refinement

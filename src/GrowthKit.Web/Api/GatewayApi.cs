@@ -96,6 +96,9 @@ public sealed class GatewayApi(HttpClient http, UserSession session, ILogger<Gat
         return SendAsync<Page<ListedLead>>(HttpMethod.Get, query, ct: ct);
     }
 
+    public Task<ApiResult<Page<QuarantinedLead>>> QuarantineAsync(int limit = 100, CancellationToken ct = default) =>
+        SendAsync<Page<QuarantinedLead>>(HttpMethod.Get, $"/api/leads/quarantine?limit={limit}", ct: ct);
+
     // Refinement
     public Task<ApiResult<GapReport>> GapReportAsync(Guid icpId, CancellationToken ct = default) =>
         SendAsync<GapReport>(HttpMethod.Get, $"/api/icps/{icpId}/gap-report", ct: ct);

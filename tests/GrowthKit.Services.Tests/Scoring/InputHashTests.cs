@@ -32,7 +32,9 @@ public sealed class InputHashTests
             .ToList();
         var now = DateTimeOffset.UtcNow;
 
-        var batch = LeadScoring.ScoreAll(leads, [version], now);
+        var scored = LeadScoring.ScoreAll(leads, [version], now);
+        Assert.Empty(scored.Failures);
+        var batch = scored.Scores;
 
         Assert.Equal(leads.Count, batch.Length);
         for (var i = 0; i < leads.Count; i++)
@@ -43,5 +45,28 @@ public sealed class InputHashTests
             Assert.Equal(CanonicalJson.Of(one), CanonicalJson.Of(batch[i]));
             Assert.Equal(ScoringKit.Expected[i % 7].Score, batch[i].Score);
         }
+    }
+
+    [Fact]
+    public void A_lead_the_scorer_cannot_score_is_named_and_the_others_are_scored()
+    {
+        // A definition stored before weights were bounded: 1e27 weights overflow the decimal sum.
+        var legacy = Samples.Definition() with
+        {
+            Criteria = [.. Samples.Definition().Criteria!.Select(c => c with { Weight = c.Weight * 1e26m })],
+        };
+        var version = ScoringVersion.Parse(Guid.NewGuid(), 1, JsonSerializer.Serialize(legacy, ModelJson.Options));
+        var fine = ScoringVersion.Parse(Guid.NewGuid(), 2, JsonSerializer.Serialize(Samples.Definition(), ModelJson.Options));
+        var leads = Enumerable.Range(0, 7).Select(i => ScoringKit.Variant($"crm-{i}", i)).Select(LeadJson.ToElement)
+            .Select(l => new LeadToScore(Guid.NewGuid(), 1, l.GetRawText(), CanonicalJson.Serialize(l)))
+            .Append(new LeadToScore(Guid.NewGuid(), 1, "{not json", "{}"))
+            .ToList();
+
+        var scored = LeadScoring.ScoreAll(leads, [version, fine], DateTimeOffset.UtcNow);
+
+        Assert.Contains(scored.Failures, f => f.Lead == leads[^1] && f.Version == 2);
+        Assert.All(scored.Failures.Where(f => f.Version == 1 && f.Lead != leads[^1]), f => Assert.IsAssignableFrom<ArithmeticException>(f.Error));
+        Assert.Equal(7, scored.Scores.Count(s => s.IcpVersion == 2));
+        Assert.Equal(scored.Scores.Length + scored.Failures.Count, leads.Count * 2);
     }
 }
