@@ -84,7 +84,10 @@ public sealed class ChaosTests(GrowthKitApp system, ITestOutputHelper output)
             {
                 await fault.AtAsync(Lead, ct);
                 var down = Stopwatch.StartNew();
-                await ResourceProcesses.StopAsync(fault.App, "rabbitmq", ct);
+                // An orderly stop (rabbitmqctl shutdown, by eng/rabbitmq-server.sh on SIGTERM). Not the stop
+                // command: on a busy machine the shutdown outlasts DCP's wait, and the resource is then left
+                // in an unknown state that cannot be started again.
+                await ResourceProcesses.TerminateAsync(fault.App, "rabbitmq", ct);
                 var stopped = down.Elapsed;
                 await Task.Delay(TimeSpan.FromSeconds(5), ct);
                 await ResourceProcesses.StartAsync(fault.App, "rabbitmq", ct);

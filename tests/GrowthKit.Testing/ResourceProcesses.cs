@@ -32,6 +32,20 @@ public static class ResourceProcesses
     public static Task ResumeAsync(DistributedApplication app, string resource, CancellationToken ct) =>
         SignalAsync(Descendants(ProcessId(app, resource)), "CONT", ct);
 
+    /// <summary>
+    /// SIGTERM to the resource's own process (for a server, its wrapper script, which then shuts the
+    /// server down in order) and waits until the AppHost has seen it exit. Unlike the stop command, no
+    /// DCP timeout can cut a slow orderly shutdown short and leave the resource in an unknown state.
+    /// </summary>
+    public static async Task TerminateAsync(DistributedApplication app, string resource, CancellationToken ct)
+    {
+        await SignalAsync([ProcessId(app, resource)], "TERM", ct);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(TimeSpan.FromMinutes(2));
+        await app.ResourceNotifications.WaitForResourceAsync(resource,
+            e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), bounded.Token);
+    }
+
     /// <summary>The resource's stop command: a deliberate stop, which the supervisor leaves alone.</summary>
     public static async Task StopAsync(DistributedApplication app, string resource, CancellationToken ct)
     {
