@@ -21,8 +21,16 @@ public sealed class RequestGuardOptions
 /// </summary>
 public sealed class RequestGuard(RequestDelegate next, IOptions<RequestGuardOptions> options)
 {
+    private static readonly string EmptyId = Guid.Empty.ToString();
+
     public async Task InvokeAsync(HttpContext context)
     {
+        // No stream or document has the empty id (Marten refuses it outright): such an id is simply not found.
+        if (!options.Value.Skip(context) && context.Request.RouteValues.Any(v => v.Value is string text && text == EmptyId))
+        {
+            await ApiDefaults.NotFoundProblem("Resource", "No resource has the empty id.").ExecuteAsync(context);
+            return;
+        }
         if (!HasJsonBody(context.Request) || options.Value.Skip(context))
         {
             await next(context);

@@ -109,6 +109,8 @@ public static class ProposalsApi
     private static async Task<Results<Ok<ProposalView>, ProblemHttpResult>> Reject(Guid icpId, Guid proposalId,
         RejectRequest? request, ClaimsPrincipal user, ProposalDesk desk, CancellationToken ct)
     {
+        if (request?.Reason is { Length: > GrowthKit.Model.Limits.ReasonLength })
+            return ApiDefaults.FieldProblem("reason", $"'reason' must be at most {GrowthKit.Model.Limits.ReasonLength} characters.", StatusCodes.Status422UnprocessableEntity);
         var proposal = await desk.RejectAsync(user.TenantId(), icpId, proposalId, user.Actor(), request?.Reason?.Trim(), ct);
         return proposal switch
         {

@@ -290,7 +290,7 @@ public sealed class LeadIngestionTests(TestServers servers, LeadRelayHarness har
     [InlineData("""{"externalId": "x-1", "company": {"name": "Acme", "annualRevenue": true}}""", "company.annualRevenue")]
     [InlineData("""{"externalId": "x-1", "company": {"name": "Acme"}, "signals": "a"}""", "signals")]
     [InlineData("""{"externalId": "x-1", "company": {"name": "Acme \ud800"}}""", "company.name")]
-    [InlineData("""{"externalId": "x-1", "company": {"name": "Acme"}, "attributes": {"note": "\ud800"}}""", "attributes")]
+    [InlineData("""{"externalId": "x-1", "company": {"name": "Acme"}, "attributes": {"note": "\ud800"}}""", "attributes.note")]
     [InlineData("""["x-1"]""", "body")]
     [InlineData("""{"externalId": "x-1", "company": """, "body")]
     public async Task A_bad_single_lead_is_a_400_naming_the_field_and_writes_nothing(string body, string field)
@@ -324,7 +324,8 @@ public sealed class LeadIngestionTests(TestServers servers, LeadRelayHarness har
         using var response = await api.PostAsync("/api/leads", content);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains(await ErrorFields(response), f => f == field || f == "body");
+        // The request guard names the very member (attributes.note) before the binder sees the body.
+        Assert.Contains(await ErrorFields(response), f => f == field || f.StartsWith(field + ".", StringComparison.Ordinal) || f == "body");
         Assert.Empty(await StreamsOf(tenant));
     }
 
