@@ -88,17 +88,23 @@ public static class AuditChain
     private static async Task<(long Position, string Hash)> LockHeadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx,
         string service, string tenantId, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand($"""
+        await using (var create = new NpgsqlCommand($"""
             insert into {AuditTables.Schema}.chain_heads (tenant_id, service, position, hash)
-            values (@tenant, @service, 0, @genesis) on conflict do nothing;
+            values (@tenant, @service, 0, @genesis) on conflict do nothing
+            """, connection, tx))
+        {
+            create.Parameters.Add(new NpgsqlParameter<string>("tenant", tenantId));
+            create.Parameters.Add(new NpgsqlParameter<string>("service", service));
+            create.Parameters.Add(new NpgsqlParameter<string>("genesis", ChainLink.Genesis));
+            await create.ExecuteNonQueryAsync(ct);
+        }
+        await using var command = new NpgsqlCommand($"""
             select position, hash from {AuditTables.Schema}.chain_heads
-            where tenant_id = @tenant and service = @service for update;
+            where tenant_id = @tenant and service = @service for update
             """, connection, tx);
         command.Parameters.Add(new NpgsqlParameter<string>("tenant", tenantId));
         command.Parameters.Add(new NpgsqlParameter<string>("service", service));
-        command.Parameters.Add(new NpgsqlParameter<string>("genesis", ChainLink.Genesis));
         await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.NextResultAsync(ct);
         if (!await reader.ReadAsync(ct)) throw new InvalidOperationException("The audit chain head could not be locked.");
         return (reader.GetInt64(0), reader.GetString(1));
     }
