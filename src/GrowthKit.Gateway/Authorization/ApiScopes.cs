@@ -8,8 +8,8 @@ namespace GrowthKit.Gateway.Authorization;
 /// What an API key may do (../shared/API.md, Admin). A key issued without scopes — every tenant's
 /// first key, and every key issued before scopes existed — may do everything. A key with scopes
 /// reaches a route only when it holds one of the scopes that route accepts; otherwise 403 naming
-/// the scope. Only the audit scope's routes are listed so far; the rest of the table comes with the
-/// SaaS-security issue.
+/// the scope. The audit scope's routes are exact; the other scopes cover whole resources for now, to be
+/// refined with the SaaS-security issue.
 /// </summary>
 public static partial class ApiScopes
 {
@@ -29,7 +29,14 @@ public static partial class ApiScopes
         ("GET", AuditRoutes(), [AuditRead]),
         ("GET", IcpHistoryRoutes(), [AuditRead, "icps:read"]),
         ("GET", LeadScoreHistoryRoute(), [AuditRead, "leads:read"]),
+        ("GET", Resource("leads|deals|imports"), ["leads:read"]),
+        ("*", Resource("leads|deals|imports"), ["leads:write"]),
+        ("GET", Resource("icps|workshops|taxonomy"), ["icps:read"]),
+        ("*", Resource("icps|workshops|taxonomy"), ["icps:write"]),
+        ("*", Resource("integrations|webhooks"), ["integrations"]),
     ];
+
+    private static Regex Resource(string names) => new($"^/api/({names})(/.*)?$", RegexOptions.Compiled);
 
     [GeneratedRegex("^/api/audit(/.*)?$")]
     private static partial Regex AuditRoutes();
@@ -45,7 +52,7 @@ public static partial class ApiScopes
     {
         foreach (var (m, pattern, scopes) in Rules)
         {
-            if (string.Equals(m, method, StringComparison.OrdinalIgnoreCase) && pattern.IsMatch(path)) return scopes;
+            if ((m == "*" || string.Equals(m, method, StringComparison.OrdinalIgnoreCase)) && pattern.IsMatch(path)) return scopes;
         }
         return null;
     }
