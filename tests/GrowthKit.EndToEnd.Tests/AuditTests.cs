@@ -23,8 +23,12 @@ public sealed class AuditTests(GrowthKitApp system)
         var icpId = await api.CreateIcp();
         Assert.Equal(1, await api.Publish(icpId));
         await PushLeadsAsync(api);
-        await Until(async () => (await api.GetFromJsonAsync<JsonObject>($"/api/leads?icpId={icpId}&limit=1000"))!["items"]!.AsArray().Count == Leads,
-            "every lead scored against v1");
+        // Scoring learns of v1 over the broker: until then the ranking is 404.
+        await Until(async () =>
+        {
+            using var ranking = await api.GetAsync($"/api/leads?icpId={icpId}&limit=1000");
+            return ranking.StatusCode == HttpStatusCode.OK && (await ranking.ReadObject())["items"]!.AsArray().Count == Leads;
+        }, "every lead scored against v1");
 
         var v2 = Samples.Definition();
         v2["criteria"]![2]!["values"]!.AsArray().Add("US");
