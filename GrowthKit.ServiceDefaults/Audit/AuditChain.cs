@@ -22,7 +22,8 @@ public static class AuditChain
     /// <summary>Chains every event of the tenant not chained yet, oldest first: the one-time build over existing data.</summary>
     public static Task<int> BackfillTenantAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string eventSchema,
         string service, string tenantId, CancellationToken ct) =>
-        ChainAsync(connection, tx, eventSchema, service, tenantId, "true", _ => { }, backfilled: true, ct);
+        ChainAsync(connection, tx, eventSchema, service, tenantId, $"not ({AuditVerifier.TombstoneFilter})", _ => { },
+            backfilled: true, ct);
 
     private static async Task<int> ChainAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string eventSchema,
         string service, string tenantId, string filter, Action<NpgsqlCommand> parameters, bool backfilled, CancellationToken ct)

@@ -84,6 +84,26 @@ public sealed class AuditChainTests(TestServers servers, IcpService icp) : IClas
     }
 
     [Fact]
+    public async Task A_refused_stale_edit_leaves_the_chain_whole()
+    {
+        var tenant = Guid.NewGuid();
+        var icpId = await IcpWithTwoVersions(tenant);
+
+        // A stale If-Match fails inside Marten's save: Marten fills the sequence numbers it drew with its
+        // own bookkeeping events, which belong to no history and are not chained.
+        using var stale = new HttpRequestMessage(HttpMethod.Put, $"/api/icps/{icpId}")
+        {
+            Content = JsonContent.Create(new { definition = Samples.Definition(), reason = "too late" }, options: Json),
+        };
+        stale.Headers.TryAddWithoutValidation("If-Match", "\"2\"");
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await icp.ClientFor(tenant).SendAsync(stale)).StatusCode);
+
+        var result = await VerifyAsync(tenant);
+        Assert.True(result.Ok, result.FirstBroken?.Reason);
+        Assert.Equal(4, result.Events);
+    }
+
+    [Fact]
     public async Task Changing_an_events_data_with_sql_breaks_the_chain_at_exactly_that_event()
     {
         var tenant = Guid.NewGuid();
