@@ -239,6 +239,33 @@ public sealed class AuditChainTests(TestServers servers, IcpService icp) : IClas
         Assert.Equal((24L, 24L), (reader.GetInt64(0), reader.GetInt64(1)));
     }
 
+    [Fact]
+    public async Task The_one_time_build_chains_existing_events_once_marks_them_and_records_that_it_ran()
+    {
+        var tenant = Guid.NewGuid();
+        await IcpWithTwoVersions(tenant);
+        // A chain name of its own over the same events: as if they had been written before chaining existed.
+        var before = new ChainedService("before-" + Guid.NewGuid().ToString("N")[..8], "icp");
+
+        var built = await AuditBackfill.RunOnceAsync(DataSource, before, CancellationToken.None);
+        Assert.NotNull(built);
+        Assert.Null(await AuditBackfill.RunOnceAsync(DataSource, before, CancellationToken.None));
+
+        await using var connection = await DataSource.OpenConnectionAsync();
+        var result = await AuditVerifier.VerifyAsync(connection, tenant.ToString(), [before], _signer.Verifier, CancellationToken.None);
+        Assert.True(result.Ok, result.FirstBroken?.Reason);
+        Assert.Equal(4, result.Events);
+        await using var command = new NpgsqlCommand("""
+            select (select count(*) from audit.chain where service = $1 and tenant_id = $2 and backfilled),
+                   (select events from audit.backfills where service = $1)
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = before.Name });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant.ToString() });
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal((4L, built.Value.Events), (reader.GetInt64(0), reader.GetInt64(1)));
+    }
+
     /// <summary>What a forger would do: recompute every link from the stored events, head included.</summary>
     private async Task RechainAsync(Guid tenant)
     {
