@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using GrowthKit.Audit;
+using Xunit.Abstractions;
 
 namespace GrowthKit.EndToEnd.Tests;
 
@@ -10,7 +12,7 @@ namespace GrowthKit.EndToEnd.Tests;
 /// thousands of scores verifies in place, exports, and replays offline with the command-line tool.
 /// </summary>
 [Collection(GrowthKitCollection.Name)]
-public sealed class AuditTests(GrowthKitApp system)
+public sealed class AuditTests(GrowthKitApp system, ITestOutputHelper output)
 {
     private const int Leads = 1000;
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
@@ -43,13 +45,16 @@ public sealed class AuditTests(GrowthKitApp system)
         Assert.Equal(3, await api.Publish(icpId, "industry matters more"));
         await WaitForRescoringAsync(api, icpId, 3);
 
+        var clock = Stopwatch.StartNew();
         var verified = (await api.GetFromJsonAsync<JsonObject>("/api/audit/verify"))!;
+        output.WriteLine($"verify: {verified["events"]} chained events in {clock.ElapsedMilliseconds} ms");
         Assert.True(verified["ok"]!.GetValue<bool>(), verified.ToJsonString());
         Assert.Null(verified["firstBroken"]);
 
         var file = Path.Combine(Path.GetTempPath(), $"growthkit-audit-{Guid.NewGuid():N}.ndjson");
         try
         {
+            clock.Restart();
             using (var export = await api.GetAsync("/api/audit/export", HttpCompletionOption.ResponseHeadersRead))
             {
                 Assert.Equal(HttpStatusCode.OK, export.StatusCode);
@@ -58,13 +63,18 @@ public sealed class AuditTests(GrowthKitApp system)
                 await export.Content.CopyToAsync(target);
             }
 
+            output.WriteLine($"export: {new FileInfo(file).Length} bytes in {clock.ElapsedMilliseconds} ms");
+            clock.Restart();
             var read = ExportFile.Read(file);
             Assert.Equal(verified["events"]!.GetValue<long>(), read.Events.Count);
             var wellKnown = (await system.Gateway.GetFromJsonAsync<JsonObject>("/.well-known/growthkit-audit-key"))!;
             Assert.Equal(wellKnown["publicKey"]!.GetValue<string>(), read.Header.PublicKey);
 
             Assert.Equal(AuditTool.Pass, Tool("verify", file, "--public-key", read.Header.PublicKey));
+            output.WriteLine($"offline read + verify: {clock.ElapsedMilliseconds} ms");
+            clock.Restart();
             var recomputed = ScoreRecomputation.Check(read);
+            output.WriteLine($"offline recompute of {recomputed.Scores} scores: {clock.ElapsedMilliseconds} ms");
             Assert.Equal((3 * Leads, 0), (recomputed.Scores, recomputed.Mismatches.Count));
             Assert.Equal(AuditTool.Pass, Tool("scores", file));
             var asOf = IcpReplay.At(read, icpId, betweenV2AndV3)!;
