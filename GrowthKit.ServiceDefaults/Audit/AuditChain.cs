@@ -12,12 +12,25 @@ namespace GrowthKit.ServiceDefaults.Audit;
 /// </summary>
 public static class AuditChain
 {
-    /// <summary>Chains this transaction's not-yet-chained events of these streams (in the order they were stored).</summary>
-    public static Task<int> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string eventSchema, string service,
-        string tenantId, IReadOnlyCollection<Guid> streamIds, CancellationToken ct) =>
-        ChainAsync(connection, tx, eventSchema, service, tenantId, $"""
+    /// <summary>
+    /// Chains this transaction's not-yet-chained events of these streams (in the order they were stored).
+    /// Events are told by the transaction that inserted them (<c>xmin</c>): one inserted under a savepoint
+    /// carries the subtransaction's id instead, so give <paramref name="expected"/> to have such an append
+    /// fail loudly rather than leave events outside the chain.
+    /// </summary>
+    public static async Task<int> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string eventSchema,
+        string service, string tenantId, IReadOnlyCollection<Guid> streamIds, CancellationToken ct, int? expected = null)
+    {
+        var chained = await ChainAsync(connection, tx, eventSchema, service, tenantId, """
             e.stream_id = any(@streams) and e.xmin = pg_current_xact_id()::xid
             """, c => c.Parameters.Add(new NpgsqlParameter<Guid[]>("streams", [.. streamIds])), backfilled: false, ct);
+        if (expected is { } count && chained != count)
+        {
+            throw new InvalidOperationException(
+                $"{count} events were appended but {chained} could be chained: were they appended under a savepoint?");
+        }
+        return chained;
+    }
 
     /// <summary>Chains every event of the tenant not chained yet, oldest first: the one-time build over existing data.</summary>
     public static Task<int> BackfillTenantAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string eventSchema,

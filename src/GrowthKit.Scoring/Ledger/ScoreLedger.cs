@@ -27,7 +27,8 @@ public static class ScoreLedger
         await using var session = store.LightweightSession(options);
         session.Events.StartStream(streamId, events);
         await session.SaveChangesAsync(ct);
-        await AuditChain.AppendAsync(tx.Connection!, tx, Chain.EventSchema, Chain.Name, tenantId.ToString(), [streamId], ct);
+        await AuditChain.AppendAsync(tx.Connection!, tx, Chain.EventSchema, Chain.Name, tenantId.ToString(), [streamId], ct,
+            expected: events.Length);
     }
 
     /// <summary>Appends to an existing or new stream (an ICP's versions) on the caller's transaction, and chains it.</summary>
@@ -39,7 +40,8 @@ public static class ScoreLedger
         await using var session = store.LightweightSession(options);
         session.Events.Append(streamId, @event);
         await session.SaveChangesAsync(ct);
-        await AuditChain.AppendAsync(tx.Connection!, tx, Chain.EventSchema, Chain.Name, tenantId.ToString(), [streamId], ct);
+        await AuditChain.AppendAsync(tx.Connection!, tx, Chain.EventSchema, Chain.Name, tenantId.ToString(), [streamId], ct,
+            expected: 1);
     }
 
     /// <summary>Fails with a unique violation (23505) when one of the snapshots was recorded before.</summary>
