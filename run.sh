@@ -21,13 +21,21 @@ fi
 data=${GROWTHKIT_DATA_DIR:-$default_data}
 mkdir -p "$data"
 
+# The platform's audit signing key outlives restarts (older checkpoints must stay checkable): generated
+# once, kept readable by its owner only, never printed.
+audit_key_file="$data/audit-signing-key"
+if [ ! -s "$audit_key_file" ]; then
+  (umask 077; head -c 96 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 48 >"$audit_key_file")
+fi
+audit_key=$(cat "$audit_key_file")
+
 echo "Building…"
 dotnet build GrowthKit.AppHost -c Release -nologo -v quiet
 
 log="$data/apphost.log"
 dashboard_url=${GROWTHKIT_DASHBOARD_URL:-http://127.0.0.1:18888}
 # Secrets travel in the environment (not the command line, which `ps` shows).
-env "Parameters__admin-key=$admin_key" \
+env "Parameters__admin-key=$admin_key" "Parameters__audit-signing-key=$audit_key" \
   GrowthKit__Port="$port" GrowthKit__DataDir="$data" GrowthKit__DurableStorage=true \
   DcpPublisher__WaitForResourceCleanup=true \
   ASPIRE_ALLOW_UNSECURED_TRANSPORT=true ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true \

@@ -21,9 +21,15 @@ var internalTokenKey = builder.AddParameter("internal-token-key",
 var adminKey = builder.AddParameter("admin-key",
     new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true);
 
+// The platform's audit signing key (ECDSA P-256, derived from this secret): it must outlive a restart,
+// or older checkpoints could no longer be checked, so ./run.sh keeps it under the data directory.
+var auditSigningKey = builder.AddParameter("audit-signing-key",
+    new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
+
 var icp = builder.AddGrowthKitService<Projects.GrowthKit_Icp>("icp", db, messaging, internalTokenKey);
 var leads = builder.AddGrowthKitService<Projects.GrowthKit_Leads>("leads", db, messaging, internalTokenKey);
-var scoring = builder.AddGrowthKitService<Projects.GrowthKit_Scoring>("scoring", db, messaging, internalTokenKey);
+var scoring = builder.AddGrowthKitService<Projects.GrowthKit_Scoring>("scoring", db, messaging, internalTokenKey)
+    .WithEnvironment("GrowthKit__AuditSigningKey", auditSigningKey);
 var refinement = builder.AddGrowthKitService<Projects.GrowthKit_Refinement>("refinement", db, messaging, internalTokenKey);
 
 var gateway = builder.AddProject<Projects.GrowthKit_Gateway>("gateway")

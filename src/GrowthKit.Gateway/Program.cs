@@ -1,4 +1,5 @@
 using GrowthKit.Gateway;
+using GrowthKit.Gateway.Authorization;
 using GrowthKit.Gateway.Docs;
 using GrowthKit.ServiceDefaults;
 
@@ -12,6 +13,7 @@ var app = builder.Build();
 app.UseGrowthKitApi();
 // After authentication: the limiter partitions by the tenant the API key resolved to.
 app.UseRateLimiter();
+app.UseApiScopes();
 
 app.MapDefaultEndpoints();
 app.MapApiReference();

@@ -9,6 +9,7 @@ using GrowthKit.Icp.Icps.Publishing;
 using GrowthKit.Icp.Icps.Reading;
 using GrowthKit.Icp.Icps.Refining;
 using GrowthKit.ServiceDefaults;
+using GrowthKit.ServiceDefaults.Audit;
 using GrowthKit.ServiceDefaults.Tenancy;
 using JasperFx.Events.Projections;
 using Marten;
@@ -23,11 +24,14 @@ public static class Extensions
         builder.AddTenantAuthentication();
         builder.Services.AddSingleton(TimeProvider.System);
 
+        // Every event this service appends is chained for auditors, in the transaction that stores it.
+        builder.AddAuditChain(new ChainedService("icp", "icp"));
         // The bus first: the relay publishes into it and must stop before it.
         builder.AddGrowthKitMessaging("icp", bus => bus.AddConsumer<PublishRefinedIcpConsumer>());
         builder.AddGrowthKitMarten("icp", opts =>
             {
                 IcpEventTypes.Register(opts);
+                opts.Listeners.Add(new AuditChainListener("icp"));
                 WorkshopEventTypes.Register(opts);
                 opts.Projections.Snapshot<IcpState>(SnapshotLifecycle.Inline);
                 opts.Schema.For<TenantVocabulary>();

@@ -1,3 +1,5 @@
+using GrowthKit.Model.Audit;
+using GrowthKit.Scoring.Audit;
 using GrowthKit.Scoring.LeadsView;
 using GrowthKit.Scoring.Ledger;
 using GrowthKit.Scoring.Publishing;
@@ -7,6 +9,7 @@ using GrowthKit.Scoring.Reproducing;
 using GrowthKit.Scoring.Rescoring;
 using GrowthKit.Scoring.Storage;
 using GrowthKit.ServiceDefaults;
+using GrowthKit.ServiceDefaults.Audit;
 using GrowthKit.ServiceDefaults.Tenancy;
 using Npgsql;
 
@@ -27,6 +30,7 @@ public static class Extensions
         builder.Services.AddSingleton<RescoringSignal>();
         // Hosted services start in order: the tables exist before the bus delivers the first message.
         builder.Services.AddHostedService<ScoringTablesMigration>();
+        AddAudit(builder);
 
         builder.AddGrowthKitMessaging("scoring", bus =>
         {
@@ -38,10 +42,26 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>
+    /// The score ledger's chain, and the audit routes over every chain of a tenant. The platform's
+    /// signing key comes in as a secret parameter (never logged).
+    /// </summary>
+    private static void AddAudit(IHostApplicationBuilder builder)
+    {
+        var secret = builder.Configuration[AuditSigner.ConfigurationKey];
+        if (string.IsNullOrEmpty(secret)) throw new InvalidOperationException($"{AuditSigner.ConfigurationKey} is not configured.");
+        builder.AddAuditChain(ScoreLedger.Chain);
+        builder.Services.AddSingleton(sp => new AuditSigner(AuditKey.FromSecret(secret), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<AuditStatus>();
+        builder.Services.AddHealthChecks().AddCheck<AuditStatus>("audit", tags: ["audit"]);
+        builder.Services.AddHostedService<AuditCheckpointer>();
+    }
+
     public static WebApplication MapScoringApi(this WebApplication app)
     {
         app.MapGroup("api/leads").WithTags("Leads").MapListLeads().MapReadQuarantine().MapReadLeads().MapRescoreLead();
         app.MapGroup("api/icps").WithTags("Re-scoring").MapReadRescoring();
+        app.MapAuditApi();
         return app;
     }
 }

@@ -41,4 +41,28 @@ public sealed class TimelineTests(WebApp web)
             await web.ScreenshotAsync(page, "31-timeline-as-of");
         });
     }
+
+    [Fact]
+    public async Task Shows_that_the_record_verifies_and_downloads_the_audit_export()
+    {
+        var (key, api) = await web.CreateTenantAsync();
+        var icpId = await Api.CreateIcpAsync(api, Api.ExampleIcp("Audited"));
+        await Api.PublishAsync(api, icpId, "first version");
+
+        var page = await web.SignedInPageAsync(key);
+        await web.StepsAsync(page, "timeline-audit", async () =>
+        {
+            await page.GotoAsync($"icps/{icpId}/timeline");
+            await Assertions.Expect(page.Locator("[data-audit=ok]")).ToContainTextAsync("Verified");
+
+            var download = await page.RunAndWaitForDownloadAsync(() =>
+                page.GetByRole(AriaRole.Button, new() { Name = "Download the audit export" }).ClickAsync());
+            Assert.Equal("growthkit-audit.ndjson", download.SuggestedFilename);
+            var path = await download.PathAsync();
+            var lines = await File.ReadAllLinesAsync(path);
+            Assert.Contains("\"kind\":\"header\"", lines[0]);
+            Assert.Contains(lines, l => l.Contains("\"IcpPublished.v1\""));
+            await web.ScreenshotAsync(page, "32-timeline-audit");
+        });
+    }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using GrowthKit.Gateway.Authorization;
 using GrowthKit.Gateway.Tenants;
 using GrowthKit.ServiceDefaults.Tenancy;
 using Marten;
@@ -27,12 +28,18 @@ public sealed class ApiKeyAuthenticationHandler(
         var key = await session.LoadAsync<ApiKey>(ApiKey.Hash(presented), Context.RequestAborted);
         if (key is null) return AuthenticateResult.Fail("Unknown API key.");
 
-        var identity = new ClaimsIdentity(
+        List<Claim> claims =
         [
             new Claim(InternalToken.TenantClaim, key.TenantId.ToString()),
             new Claim(InternalToken.ActorClaim, key.Name),
             new Claim(InternalToken.KeyIdClaim, key.KeyId.ToString()),
-        ], SchemeName, InternalToken.ActorClaim, null);
+        ];
+        if (key.Scopes is { } scopes)
+        {
+            claims.Add(new Claim(ApiScopes.RestrictedClaimType, "true"));
+            claims.AddRange(scopes.Select(s => new Claim(ApiScopes.ClaimType, s)));
+        }
+        var identity = new ClaimsIdentity(claims, SchemeName, InternalToken.ActorClaim, null);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

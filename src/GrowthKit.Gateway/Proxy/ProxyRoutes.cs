@@ -37,6 +37,9 @@ public static class ProxyRoutes
         Api("backtest", "refinement", "/api/icps/{icpId}/backtest", order: Specific),
         Api("refinement", "refinement", "/api/icps/{icpId}/refinement", order: Specific),
 
+        Api("audit", "scoring", "/api/audit/{**rest}", "GET"),
+        AuditKey(),
+
         .. Services.Select(Document),
 
         WebApp(),
@@ -70,6 +73,14 @@ public static class ProxyRoutes
     }
         .WithTransformPathSet("/openapi/v1.json")
         .WithTransformUseOriginalHostHeader();
+
+    /// <summary>The platform's public audit key, anonymous: auditors fetch it to check signatures offline.</summary>
+    private static RouteConfig AuditKey() => new()
+    {
+        RouteId = "audit-key",
+        ClusterId = "scoring",
+        Match = new RouteMatch { Path = "/.well-known/growthkit-audit-key", Methods = ["GET"] },
+    };
 
     /// <summary>
     /// <c>/app/**</c> → the web app, path unchanged (it runs under the /app path base), with no API key:

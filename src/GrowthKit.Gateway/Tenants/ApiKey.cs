@@ -18,8 +18,12 @@ public sealed class ApiKey
     public string Name { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>Null: every scope (a tenant's first key, and keys issued before scopes existed).</summary>
+    public IReadOnlyList<string>? Scopes { get; set; }
+
     /// <summary>A new key for the tenant and the secret to hand out once; the secret is not kept.</summary>
-    public static (ApiKey Key, string Secret) Issue(Guid tenantId, string name, DateTimeOffset now)
+    public static (ApiKey Key, string Secret) Issue(Guid tenantId, string name, DateTimeOffset now,
+        IReadOnlyList<string>? scopes = null)
     {
         var secret = Prefix + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
         var key = new ApiKey
@@ -29,6 +33,7 @@ public sealed class ApiKey
             TenantId = tenantId,
             Name = name,
             CreatedAt = now,
+            Scopes = scopes,
         };
         return (key, secret);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GrowthKit.Model;
 using GrowthKit.Scoring.Storage;
+using GrowthKit.ServiceDefaults.Audit;
 using Marten;
 using SessionOptions = Marten.Services.SessionOptions;
 using Npgsql;
@@ -14,7 +15,10 @@ namespace GrowthKit.Scoring.Ledger;
 /// </summary>
 public static class ScoreLedger
 {
-    /// <summary>Appends the batch's events through Marten on the caller's connection and transaction (Marten does not commit).</summary>
+    /// <summary>The score ledger's chain for auditors (see <see cref="AuditChain"/>).</summary>
+    public static readonly ChainedService Chain = new("scoring", ScoringTables.Schema);
+
+    /// <summary>Appends the batch's events through Marten on the caller's connection and transaction (Marten does not commit), and chains them.</summary>
     public static async Task AppendAsync(IDocumentStore store, NpgsqlTransaction tx, Guid tenantId, Guid streamId,
         CancellationToken ct, params object[] events)
     {
@@ -23,9 +27,11 @@ public static class ScoreLedger
         await using var session = store.LightweightSession(options);
         session.Events.StartStream(streamId, events);
         await session.SaveChangesAsync(ct);
+        await AuditChain.AppendAsync(tx.Connection!, tx, Chain.EventSchema, Chain.Name, tenantId.ToString(), [streamId], ct,
+            expected: events.Length);
     }
 
-    /// <summary>Appends to an existing or new stream (an ICP's versions) on the caller's transaction.</summary>
+    /// <summary>Appends to an existing or new stream (an ICP's versions) on the caller's transaction, and chains it.</summary>
     public static async Task AppendToAsync(IDocumentStore store, NpgsqlTransaction tx, Guid tenantId, Guid streamId,
         object @event, CancellationToken ct)
     {
@@ -34,6 +40,8 @@ public static class ScoreLedger
         await using var session = store.LightweightSession(options);
         session.Events.Append(streamId, @event);
         await session.SaveChangesAsync(ct);
+        await AuditChain.AppendAsync(tx.Connection!, tx, Chain.EventSchema, Chain.Name, tenantId.ToString(), [streamId], ct,
+            expected: 1);
     }
 
     /// <summary>Fails with a unique violation (23505) when one of the snapshots was recorded before.</summary>

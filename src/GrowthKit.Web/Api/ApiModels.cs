@@ -180,3 +180,8 @@ public sealed record ProposalAccepted(int Version);
 
 /// <summary>POST /admin/tenants: the tenant and its first API key (shown only in this answer).</summary>
 public sealed record TenantCreated(Guid TenantId, string Name, string ApiKey);
+
+/// <summary>GET /api/audit/verify: the tenant's hash chains walked; the first broken link, if any.</summary>
+public sealed record AuditVerification(bool Ok, long Events, BrokenLink? FirstBroken);
+
+public sealed record BrokenLink(Guid? Stream, long? Sequence, string Reason, string? Service, long? Position);

@@ -99,6 +99,36 @@ public sealed class GatewayApi(HttpClient http, UserSession session, ILogger<Gat
     public Task<ApiResult<Page<QuarantinedLead>>> QuarantineAsync(int limit = 100, CancellationToken ct = default) =>
         SendAsync<Page<QuarantinedLead>>(HttpMethod.Get, $"/api/leads/quarantine?limit={limit}", ct: ct);
 
+    // Audit
+    public Task<ApiResult<AuditVerification>> VerifyAuditAsync(CancellationToken ct = default) =>
+        SendAsync<AuditVerification>(HttpMethod.Get, "/api/audit/verify", ct: ct);
+
+    /// <summary>
+    /// The tenant's audit export, buffered here for the browser to save: the key never leaves the
+    /// server, so the browser cannot fetch the export itself.
+    /// </summary>
+    public async Task<ApiResult<byte[]>> ExportAuditAsync(CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(session.ApiKey))
+        {
+            return new ApiResult<byte[]>(null, new ApiProblem(401, "Not signed in.", null, new Dictionary<string, string[]>()));
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/audit/export");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.ApiKey);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            return response.IsSuccessStatusCode
+                ? new ApiResult<byte[]>(await response.Content.ReadAsByteArrayAsync(ct), null)
+                : new ApiResult<byte[]>(null, await ApiProblem.ReadAsync(response, ct));
+        }
+        catch (HttpRequestException e)
+        {
+            logger.LogWarning(e, "The audit export failed");
+            return new ApiResult<byte[]>(null, ApiProblem.Unreachable(e.Message));
+        }
+    }
+
     // Refinement
     public Task<ApiResult<GapReport>> GapReportAsync(Guid icpId, CancellationToken ct = default) =>
         SendAsync<GapReport>(HttpMethod.Get, $"/api/icps/{icpId}/gap-report", ct: ct);

@@ -30,6 +30,7 @@ internal static class ServiceHost
             ["ConnectionStrings:growthkit"] = database,
             ["ConnectionStrings:messaging"] = servers.RabbitMqConnectionString,
             ["GrowthKit:InternalTokenKey"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)),
+            ["GrowthKit:AuditSigningKey"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)),
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);

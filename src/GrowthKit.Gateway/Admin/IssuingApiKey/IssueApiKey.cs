@@ -1,4 +1,5 @@
 using FluentValidation;
+using GrowthKit.Gateway.Authorization;
 using GrowthKit.Gateway.Tenants;
 using GrowthKit.ServiceDefaults;
 using Marten;
@@ -6,14 +7,23 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GrowthKit.Gateway.Admin.IssuingApiKey;
 
-public sealed record IssueApiKey(string? Name);
+/// <summary><paramref name="Scopes"/> absent: every scope.</summary>
+public sealed record IssueApiKey(string? Name, IReadOnlyList<string>? Scopes = null);
 
-/// <summary>The only time the key is shown: the gateway keeps just its hash.</summary>
-public sealed record ApiKeyIssued(Guid KeyId, string ApiKey);
+/// <summary>The only time the key is shown: the gateway keeps just its hash. Expiry comes with the SaaS-security issue.</summary>
+public sealed record ApiKeyIssued(Guid KeyId, string ApiKey, IReadOnlyList<string> Scopes, DateTimeOffset? ExpiresAt);
 
 public sealed class IssueApiKeyValidator : AbstractValidator<IssueApiKey>
 {
-    public IssueApiKeyValidator() => RuleFor(x => x.Name).ValidName();
+    public IssueApiKeyValidator()
+    {
+        RuleFor(x => x.Name).ValidName();
+        RuleForEach(x => x.Scopes)
+            .Must(s => ApiScopes.Known.Contains(s))
+            .WithMessage(s => $"Unknown scope; known scopes: {string.Join(", ", ApiScopes.Known)}.");
+        RuleFor(x => x.Scopes).NotEmpty().When(x => x.Scopes is not null)
+            .WithMessage("A key needs at least one scope; leave scopes out for a key with every scope.");
+    }
 }
 
 public static class IssueApiKeyFeature
@@ -39,10 +49,11 @@ public static class IssueApiKeyFeature
         await using var session = store.LightweightSession();
         if (await session.LoadAsync<Tenant>(tenantId, ct) is null) return ApiDefaults.NotFoundProblem("Tenant");
 
-        var (key, secret) = ApiKey.Issue(tenantId, request.Name!.Trim(), clock.GetUtcNow());
+        var scopes = request.Scopes?.Distinct().ToList();
+        var (key, secret) = ApiKey.Issue(tenantId, request.Name!.Trim(), clock.GetUtcNow(), scopes);
         session.Insert(key);
         await session.SaveChangesAsync(ct);
 
-        return TypedResults.Created($"/admin/tenants/{tenantId}/api-keys/{key.KeyId}", new ApiKeyIssued(key.KeyId, secret));
+        return TypedResults.Created($"/admin/tenants/{tenantId}/api-keys/{key.KeyId}", new ApiKeyIssued(key.KeyId, secret, scopes ?? ApiScopes.Known, null));
     }
 }

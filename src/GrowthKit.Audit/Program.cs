@@ -1,0 +1,3 @@
+using GrowthKit.Audit;
+
+return AuditTool.Run(args, Console.Out, Console.Error);
