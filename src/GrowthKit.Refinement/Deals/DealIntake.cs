@@ -1,3 +1,4 @@
+using FluentValidation;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
@@ -40,7 +41,7 @@ public sealed class DealIntake(IDocumentStore store, KnownLeads leads, Refinemen
     IOptions<RefinementOptions> options)
 {
     public const int MaxDeals = 1000;
-    private const int MaxTextLength = 1000;
+    private readonly DealRules rules = new(clock);
 
     /// <summary>Reads one deal; property names in any case, as everywhere in the API.</summary>
     public DealRead Read(int index, JsonElement deal)
@@ -59,12 +60,14 @@ public sealed class DealIntake(IDocumentStore store, KnownLeads leads, Refinemen
         void Bad(string field, string message) => errors[field] = (StatusCodes.Status400BadRequest, message);
         void Broken(string field, string message) => errors[field] = (StatusCodes.Status422UnprocessableEntity, message);
 
+        // Types and presence here (400); bounds and rules in DealRules (422), like every other request.
         string? Text(string field)
         {
             if (Get(field) is not { } v) return null;
             if (v.ValueKind != JsonValueKind.String) { Bad(field, $"'{field}' must be text."); return null; }
-            var text = v.GetString()!.Trim();
-            if (text.Length > MaxTextLength) { Broken(field, $"'{field}' holds at most {MaxTextLength} characters."); return null; }
+            string text;
+            try { text = v.GetString()!.Trim(); }
+            catch (InvalidOperationException) { Bad(field, $"'{field}' {StorableText.Message}."); return null; }
             return text.Length == 0 ? null : text;
         }
 
@@ -81,15 +84,11 @@ public sealed class DealIntake(IDocumentStore store, KnownLeads leads, Refinemen
 
         var outcome = Text("outcome");
         if (outcome is null && !errors.ContainsKey("outcome")) Bad("outcome", "'outcome' is required: \"won\" or \"lost\".");
-        else if (outcome is not null && outcome is not (Outcomes.Won or Outcomes.Lost))
-            Broken("outcome", $"'outcome' is \"won\" or \"lost\", not \"{outcome}\".");
 
         decimal? amount = null;
         if (Get("amount") is { } rawAmount)
         {
             if (rawAmount.ValueKind != JsonValueKind.Number || !rawAmount.TryGetDecimal(out var a)) Bad("amount", "'amount' must be a number.");
-            else if (a < 0) Broken("amount", "'amount' must not be negative.");
-            else if (a > Limits.MaxNumber) Broken("amount", $"'amount' must be at most {Limits.MaxNumber:0}.");
             else amount = a;
         }
 
@@ -98,12 +97,16 @@ public sealed class DealIntake(IDocumentStore store, KnownLeads leads, Refinemen
         {
             if (!DateTimeOffset.TryParse(rawClosedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
                 Bad("closedAt", "'closedAt' must be an ISO 8601 timestamp, such as 2025-06-30T12:00:00Z.");
-            else if (at > clock.GetUtcNow().AddDays(1)) Broken("closedAt", "'closedAt' must not lie in the future.");
             else closedAt = at.ToUniversalTime();
         }
 
         var reason = Text("reason");
-        return new DealRead(index, dealId, leadId, externalId, outcome, amount, closedAt, reason, errors);
+        var read = new DealRead(index, dealId, leadId, externalId, outcome, amount, closedAt, reason, errors);
+        foreach (var failure in rules.Validate(read).Errors)
+        {
+            if (!errors.ContainsKey(failure.PropertyName)) Broken(failure.PropertyName, failure.ErrorMessage);
+        }
+        return read;
     }
 
     /// <summary>
@@ -178,5 +181,22 @@ public sealed class DealIntake(IDocumentStore store, KnownLeads leads, Refinemen
             if (!missing || clock.GetUtcNow() >= deadline) return found;
             await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
         }
+    }
+}
+
+/// <summary>The rules a deal read from JSON must keep (422 when broken): the same idiom and bounds as every request.</summary>
+public sealed class DealRules : AbstractValidator<DealRead>
+{
+    public DealRules(TimeProvider clock)
+    {
+        RuleFor(d => d.DealId).BoundedText(Limits.ReasonLength).OverridePropertyName("dealId").WithName("dealId");
+        RuleFor(d => d.ExternalId).BoundedText(Limits.ReasonLength).OverridePropertyName("externalId").WithName("externalId");
+        RuleFor(d => d.Reason).BoundedText(Limits.ReasonLength).OverridePropertyName("reason").WithName("reason");
+        RuleFor(d => d.Outcome).Must(o => o is null or Outcomes.Won or Outcomes.Lost)
+            .WithMessage(d => $"'outcome' is \"won\" or \"lost\", not \"{d.Outcome}\".").OverridePropertyName("outcome");
+        RuleFor(d => d.Amount).GreaterThanOrEqualTo(0m).WithMessage("'amount' must not be negative.")
+            .WithinMagnitude(Limits.MaxNumber).OverridePropertyName("amount").WithName("amount");
+        RuleFor(d => d.ClosedAt).Must(at => at is null || at <= clock.GetUtcNow().AddDays(1))
+            .WithMessage("'closedAt' must not lie in the future.").OverridePropertyName("closedAt");
     }
 }
