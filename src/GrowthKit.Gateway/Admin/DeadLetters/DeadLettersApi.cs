@@ -45,44 +45,39 @@ public static class DeadLettersApi
     private static async Task<Ok<DeadLettersView>> Read(ClaimsPrincipal user, IHttpClientFactory clients,
         IServiceProvider services, TimeProvider clock, CancellationToken ct)
     {
-        var reports = await Task.WhenAll(ProxyRoutes.Services.Select(async service =>
-        {
-            try
-            {
-                using var request = Request(HttpMethod.Get, service, "internal/dead-letters", user, services, clock);
-                using var response = await clients.CreateClient(ClientName).SendAsync(request, ct);
-                response.EnsureSuccessStatusCode();
-                var report = (await response.Content.ReadFromJsonAsync<DeadLetterReport>(ct))!;
-                return new ServiceDeadLetters(service, report.Total, report.Queues, null);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
-            {
-                return new ServiceDeadLetters(service, 0, [], $"{service} did not answer: {e.Message}");
-            }
-        }));
+        var reports = await FanOutAsync<DeadLetterReport, ServiceDeadLetters>(HttpMethod.Get, "internal/dead-letters",
+            (service, report) => new ServiceDeadLetters(service, report.Total, report.Queues, null),
+            (service, error) => new ServiceDeadLetters(service, 0, [], error), user, clients, services, clock, ct);
         return TypedResults.Ok(new DeadLettersView(reports.Sum(r => r.Total), reports));
     }
 
     private static async Task<Ok<RedriveView>> Redrive(ClaimsPrincipal user, IHttpClientFactory clients,
         IServiceProvider services, TimeProvider clock, CancellationToken ct)
     {
-        var reports = await Task.WhenAll(ProxyRoutes.Services.Select(async service =>
+        var reports = await FanOutAsync<RedriveReport, ServiceRedrive>(HttpMethod.Post, "internal/dead-letters/redrive",
+            (service, report) => new ServiceRedrive(service, report.Moved, null),
+            (service, error) => new ServiceRedrive(service, 0, error), user, clients, services, clock, ct);
+        return TypedResults.Ok(new RedriveView(reports.Sum(r => r.Moved), reports));
+    }
+
+    /// <summary>The same call to every service behind the gateway; a service that does not answer is reported, not fatal.</summary>
+    private static async Task<TView[]> FanOutAsync<TReport, TView>(HttpMethod method, string path,
+        Func<string, TReport, TView> answered, Func<string, string, TView> failed, ClaimsPrincipal user,
+        IHttpClientFactory clients, IServiceProvider services, TimeProvider clock, CancellationToken ct) =>
+        await Task.WhenAll(ProxyRoutes.Services.Select(async service =>
         {
             try
             {
-                using var request = Request(HttpMethod.Post, service, "internal/dead-letters/redrive", user, services, clock);
+                using var request = Request(method, service, path, user, services, clock);
                 using var response = await clients.CreateClient(ClientName).SendAsync(request, ct);
                 response.EnsureSuccessStatusCode();
-                var report = (await response.Content.ReadFromJsonAsync<RedriveReport>(ct))!;
-                return new ServiceRedrive(service, report.Moved, null);
+                return answered(service, (await response.Content.ReadFromJsonAsync<TReport>(ct))!);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
             {
-                return new ServiceRedrive(service, 0, $"{service} did not answer: {e.Message}");
+                return failed(service, $"{service} did not answer: {e.Message}");
             }
         }));
-        return TypedResults.Ok(new RedriveView(reports.Sum(r => r.Moved), reports));
-    }
 
     private static HttpRequestMessage Request(HttpMethod method, string service, string path, ClaimsPrincipal user,
         IServiceProvider services, TimeProvider clock)
