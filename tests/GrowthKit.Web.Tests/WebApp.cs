@@ -123,7 +123,10 @@ public sealed class WebApp : IAsyncLifetime
             BaseURL = WebAppUrl.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
-        context.SetDefaultTimeout(20_000);
+        // A Blazor circuit's round trips through the gateway to the services slow down a lot when the
+        // machine is busy (a CI runner, or suites side by side): patience here, failures still fail.
+        context.SetDefaultTimeout(60_000);
+        Assertions.SetDefaultExpectTimeout(20_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync(WebAppUrl.ToString());
         return page;

@@ -56,9 +56,12 @@ public sealed class WorkshopChatTests(WebApp web)
             await Expect(page, 9, "matter most");
             await web.ScreenshotAsync(page, "02-workshop-weights");
             await Send(page);
+            // The last answer re-renders the whole chat: wait for it before reaching back into it.
+            await Assertions.Expect(page.GetByText("That is everything I need")).ToBeVisibleAsync();
 
             // Back to an earlier answer: the regions become DACH and the Nordics.
             await page.GetByRole(AriaRole.Button, new() { Name = "Change your answer to: Where are they based?" }).ClickAsync();
+            await Assertions.Expect(page.GetByLabel("Find an option or type your own")).ToBeVisibleAsync();
             await Choose(page, "Nordics");
             await page.GetByRole(AriaRole.Button, new() { Name = "Change answer" }).ClickAsync();
             await Assertions.Expect(page.Locator(".bubble.user").Filter(new() { HasText = "Nordics" })).ToBeVisibleAsync();
