@@ -48,7 +48,6 @@ public static class Limits
     public const int DealsPerBatch = 1000;
 
     // JSON bodies
-    public const int JsonDepth = 32;
     /// <summary>Longest number literal accepted anywhere (digits, sign, exponent).</summary>
     public const int NumberLiteralLength = 40;
 }

@@ -7,9 +7,9 @@ internal sealed class TiersRulesValidator : AbstractValidator<Tiers>
 {
     public TiersRulesValidator()
     {
-        RuleFor(t => t.A).InclusiveBetween(0m, 100m).JsonName("A");
-        RuleFor(t => t.B).InclusiveBetween(0m, 100m).JsonName("B");
-        RuleFor(t => t.C).InclusiveBetween(0m, 100m).JsonName("C");
+        RuleFor(t => t.A).InclusiveBetween(0m, Limits.MaxTier).JsonName("A");
+        RuleFor(t => t.B).InclusiveBetween(0m, Limits.MaxTier).JsonName("B");
+        RuleFor(t => t.C).InclusiveBetween(0m, Limits.MaxTier).JsonName("C");
 
         RuleFor(t => t).Custom((tiers, context) =>
         {

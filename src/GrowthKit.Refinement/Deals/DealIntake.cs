@@ -40,7 +40,7 @@ public sealed record DealOutcome(int Index, string? DealId, DealRead Read);
 public sealed class DealIntake(IDocumentStore store, KnownLeads leads, RefinementSignal signal, TimeProvider clock,
     IOptions<RefinementOptions> options)
 {
-    public const int MaxDeals = 1000;
+    public const int MaxDeals = Limits.DealsPerBatch;
     private readonly DealRules rules = new(clock);
 
     /// <summary>Reads one deal; property names in any case, as everywhere in the API.</summary>
