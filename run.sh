@@ -6,12 +6,19 @@ set -euo pipefail
 cd "$(dirname "$0")"
 root=$PWD
 
-bash eng/provision.sh
-
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export ASPIRE_VERSION_CHECK_DISABLED=true
 port=${GROWTHKIT_PORT:-8080}
 admin_key=${GROWTHKIT_ADMIN_KEY:-$(head -c 64 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 40)}
+# The admin key opens every tenant: a short one can be guessed. Refuse it before anything starts.
+if [ "${#admin_key}" -lt 32 ]; then
+  echo "GROWTHKIT_ADMIN_KEY is ${#admin_key} characters long; it must be at least 32 (for example: head -c 48 /dev/urandom | base64)." >&2
+  exit 2
+fi
+# The dashboard shows every resource's settings, secrets included: it asks for this token (printed below).
+dashboard_token=$(head -c 64 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 40)
+
+bash eng/provision.sh
 
 # Data must be reachable by the postgres user, which a folder under /root is not.
 default_data="$root/.data"
@@ -36,9 +43,10 @@ log="$data/apphost.log"
 dashboard_url=${GROWTHKIT_DASHBOARD_URL:-http://127.0.0.1:18888}
 # Secrets travel in the environment (not the command line, which `ps` shows).
 env "Parameters__admin-key=$admin_key" "Parameters__audit-signing-key=$audit_key" \
+  AppHost__BrowserToken="$dashboard_token" \
   GrowthKit__Port="$port" GrowthKit__DataDir="$data" GrowthKit__DurableStorage=true \
   DcpPublisher__WaitForResourceCleanup=true \
-  ASPIRE_ALLOW_UNSECURED_TRANSPORT=true ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true \
+  ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
   ASPNETCORE_URLS="$dashboard_url" ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:18890 \
   ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production \
   setsid dotnet run --project GrowthKit.AppHost -c Release --no-build --no-launch-profile >"$log" 2>&1 &
@@ -81,7 +89,7 @@ GrowthKit is up ($(( $(date +%s) - started )) s).
   Gateway:    http://localhost:$port
   API docs:   http://localhost:$port/docs
   Admin key:  $admin_key
-  Dashboard:  $dashboard_url
+  Dashboard:  $dashboard_url/login?t=$dashboard_token
   Data:       $data
 Press Ctrl-C to stop.
 INFO

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using GrowthKit.AppHost;
 using GrowthKit.AppHost.Supervision;
@@ -12,12 +13,15 @@ builder.Services.Configure<ResourceNotificationServiceOptions>(o =>
 // Where a container runtime answers, Postgres and RabbitMQ run as containers; otherwise as local
 // processes. Either way the services see the same two connection strings.
 var infrastructure = builder.AddGrowthKitInfrastructure();
-var db = infrastructure.Database;
 var messaging = infrastructure.Messaging;
+// Each service logs in as its own role; the superuser's login is used only to create them.
+var logins = DatabaseLogins.Add(builder, infrastructure);
 
-// Signs the tokens the gateway hands to services; generated per run, never stored.
-var internalTokenKey = builder.AddParameter("internal-token-key",
-    new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
+// The gateway signs the tokens it hands to services with a private key (ES256) made per run and never
+// stored; services get only the public key, so none of them can mint a token.
+using var tokenKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+var internalTokenPrivateKey = builder.AddParameter("internal-token-private-key", tokenKey.ExportPkcs8PrivateKeyPem(), secret: true);
+var internalTokenPublicKey = builder.AddParameter("internal-token-public-key", tokenKey.ExportSubjectPublicKeyInfoPem());
 var adminKey = builder.AddParameter("admin-key",
     new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true);
 
@@ -26,20 +30,22 @@ var adminKey = builder.AddParameter("admin-key",
 var auditSigningKey = builder.AddParameter("audit-signing-key",
     new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
 
-var icp = builder.AddGrowthKitService<Projects.GrowthKit_Icp>("icp", db, messaging, internalTokenKey);
-var leads = builder.AddGrowthKitService<Projects.GrowthKit_Leads>("leads", db, messaging, internalTokenKey);
-var scoring = builder.AddGrowthKitService<Projects.GrowthKit_Scoring>("scoring", db, messaging, internalTokenKey)
+var icp = builder.AddGrowthKitService<Projects.GrowthKit_Icp>("icp", logins, messaging, internalTokenPublicKey);
+var leads = builder.AddGrowthKitService<Projects.GrowthKit_Leads>("leads", logins, messaging, internalTokenPublicKey);
+// The scoring service serves the audit routes: it verifies every chain with the auditor's login.
+var scoring = builder.AddGrowthKitService<Projects.GrowthKit_Scoring>("scoring", logins, messaging, internalTokenPublicKey)
+    .WithDatabaseLogin(logins, "audit", connectionName: "audit")
     .WithEnvironment("GrowthKit__AuditSigningKey", auditSigningKey);
-var refinement = builder.AddGrowthKitService<Projects.GrowthKit_Refinement>("refinement", db, messaging, internalTokenKey);
+var refinement = builder.AddGrowthKitService<Projects.GrowthKit_Refinement>("refinement", logins, messaging, internalTokenPublicKey);
 
 var gateway = builder.AddProject<Projects.GrowthKit_Gateway>("gateway")
     .WithGatewayEndpoint(builder.Configuration["GrowthKit:Port"])
-    .WithReference(db).WaitFor(db)
+    .WithDatabaseLogin(logins, "gateway")
     .WithReference(icp).WaitFor(icp)
     .WithReference(leads).WaitFor(leads)
     .WithReference(scoring).WaitFor(scoring)
     .WithReference(refinement).WaitFor(refinement)
-    .WithEnvironment("GrowthKit__InternalTokenKey", internalTokenKey)
+    .WithEnvironment("GrowthKit__InternalTokenPrivateKey", internalTokenPrivateKey)
     .WithEnvironment("GrowthKit__AdminKey", adminKey)
     .WithHttpHealthCheck("/health");
 

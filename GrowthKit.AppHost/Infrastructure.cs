@@ -7,15 +7,20 @@ namespace GrowthKit.AppHost;
 
 public enum InfrastructureMode { Containers, LocalProcesses }
 
+/// <param name="Database">The superuser's connection: only the database set-up uses it.</param>
+/// <param name="LoginFor">A connection to the same database as another login (user name and its password).</param>
 public sealed record GrowthKitInfrastructure(
     InfrastructureMode Mode,
     IResourceBuilder<IResourceWithConnectionString> Database,
-    IResourceBuilder<IResourceWithConnectionString> Messaging);
+    IResourceBuilder<IResourceWithConnectionString> Messaging,
+    Func<string, IResourceBuilder<ParameterResource>, ReferenceExpression> LoginFor);
 
 public static class Infrastructure
 {
     public const string DatabaseName = "growthkit";
     public const string MessagingName = "messaging";
+    /// <summary>The application's RabbitMQ vhost (local processes); its user has no administrator tag.</summary>
+    public const string VirtualHost = "growthkit";
 
     /// <summary>
     /// <c>GrowthKit:Infrastructure</c> = <c>containers</c> | <c>local</c> forces the choice; otherwise
@@ -41,8 +46,11 @@ public static class Infrastructure
     {
         var postgres = builder.AddPostgres("postgres").WithDataVolume();
         var rabbit = builder.AddRabbitMQ(MessagingName).WithDataVolume();
+        var endpoint = postgres.Resource.PrimaryEndpoint;
         return new GrowthKitInfrastructure(InfrastructureMode.Containers,
-            postgres.AddDatabase(DatabaseName), rabbit);
+            postgres.AddDatabase(DatabaseName), rabbit,
+            (user, password) => ReferenceExpression.Create(
+                $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username={user};Password={password};Database={DatabaseName}"));
     }
 
     /// <summary>`docker info` fails fast when only the client is installed (no daemon).</summary>

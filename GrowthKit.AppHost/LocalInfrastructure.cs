@@ -37,10 +37,13 @@ public static class LocalInfrastructure
             .WithEndpoint(name: "amqp", scheme: "tcp", env: "RABBITMQ_NODE_PORT", isProxied: false)
             .WithEnvironment("GROWTHKIT_RABBITMQ_DATA", Path.Combine(dataDir, "rabbitmq"))
             .WithEnvironment("GROWTHKIT_RABBITMQ_USER", "growthkit")
-            .WithEnvironment("GROWTHKIT_RABBITMQ_PASSWORD", rabbitPassword);
+            .WithEnvironment("GROWTHKIT_RABBITMQ_PASSWORD", rabbitPassword)
+            // Least privilege: an application user with no management tag, on a vhost of its own.
+            .WithEnvironment("GROWTHKIT_RABBITMQ_VHOST", Infrastructure.VirtualHost)
+            .WithEnvironment("GROWTHKIT_RABBITMQ_TAGS", "");
         var amqpEndpoint = rabbit.GetEndpoint("amqp");
         var messaging = builder.AddConnectionString(Infrastructure.MessagingName, ReferenceExpression.Create(
-            $"amqp://growthkit:{rabbitPassword}@127.0.0.1:{amqpEndpoint.Property(EndpointProperty.Port)}"));
+            $"amqp://growthkit:{rabbitPassword}@127.0.0.1:{amqpEndpoint.Property(EndpointProperty.Port)}/{Infrastructure.VirtualHost}"));
 
         // WaitFor(db) waits for the connection string resource; its health is the server's.
         AddHealthCheck(builder, postgres, "postgres-ready", db.Resource, CanQueryPostgres);
@@ -48,7 +51,9 @@ public static class LocalInfrastructure
         db.WaitFor(postgres);
         messaging.WaitFor(rabbit);
 
-        return new GrowthKitInfrastructure(InfrastructureMode.LocalProcesses, db, messaging);
+        return new GrowthKitInfrastructure(InfrastructureMode.LocalProcesses, db, messaging,
+            (user, password) => ReferenceExpression.Create(
+                $"Host=127.0.0.1;Port={pgEndpoint.Property(EndpointProperty.Port)};Username={user};Password={password};Database=postgres"));
     }
 
     private static void AddHealthCheck<T>(IDistributedApplicationBuilder builder, IResourceBuilder<T> server,

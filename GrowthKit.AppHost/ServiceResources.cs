@@ -2,18 +2,21 @@ namespace GrowthKit.AppHost;
 
 public static class ServiceResources
 {
-    /// <summary>A GrowthKit service: its database and broker, waited for, and the token key.</summary>
+    /// <summary>
+    /// A GrowthKit service: its own database login and the broker, waited for, and the gateway's public
+    /// token key (only the gateway holds the private one).
+    /// </summary>
     public static IResourceBuilder<ProjectResource> AddGrowthKitService<TProject>(
         this IDistributedApplicationBuilder builder, string name,
-        IResourceBuilder<IResourceWithConnectionString> db,
+        DatabaseLogins logins,
         IResourceBuilder<IResourceWithConnectionString> messaging,
-        IResourceBuilder<ParameterResource> internalTokenKey)
+        IResourceBuilder<ParameterResource> internalTokenPublicKey)
         where TProject : IProjectMetadata, new() =>
         builder.AddProject<TProject>(name)
             .WithHttpEndpoint(name: "http")
-            .WithReference(db).WaitFor(db)
+            .WithDatabaseLogin(logins, name)
             .WithReference(messaging).WaitFor(messaging)
-            .WithEnvironment("GrowthKit__InternalTokenKey", internalTokenKey)
+            .WithEnvironment("GrowthKit__InternalTokenPublicKey", internalTokenPublicKey)
             .WithHttpHealthCheck("/health");
 
     /// <summary>The gateway is the one public entry: a fixed port for ./run.sh, a free one in tests.</summary>

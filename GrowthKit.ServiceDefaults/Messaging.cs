@@ -21,6 +21,8 @@ public static class Messaging
         var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
                                ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not configured.");
         var uri = new Uri(connectionString);
+        // amqp://user:password@host:port/vhost — the platform's application user lives on its own vhost.
+        var virtualHost = uri.AbsolutePath.Trim('/') is { Length: > 0 } path ? Uri.UnescapeDataString(path) : "/";
 
         builder.Services.AddMassTransit(bus =>
         {
@@ -31,7 +33,7 @@ public static class Messaging
             bus.AddConfigureEndpointsCallback((context, _, endpoint) => UseRetryPolicy(endpoint, context.GetRequiredService<OutageGate>()));
             bus.UsingRabbitMq((context, rabbit) =>
             {
-                rabbit.Host(uri.Host, (ushort)uri.Port, "/", h =>
+                rabbit.Host(uri.Host, (ushort)uri.Port, virtualHost, h =>
                 {
                     var userInfo = uri.UserInfo.Split(':', 2);
                     h.Username(Uri.UnescapeDataString(userInfo[0]));

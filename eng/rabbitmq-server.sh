@@ -6,9 +6,13 @@
 #   RABBITMQ_NODE_PORT           AMQP port, on 127.0.0.1 only.
 #   GROWTHKIT_RABBITMQ_DATA      Folder for the node (created): Erlang cookie in
 #                                ./home, database in ./mnesia/<node name>, logs in ./log.
-#   GROWTHKIT_RABBITMQ_USER      User to create (tagged administrator, all
-#                                permissions on vhost "/"); "guest" is deleted.
+#   GROWTHKIT_RABBITMQ_USER      User to create, with all permissions on its vhost;
+#                                "guest" is deleted.
 #   GROWTHKIT_RABBITMQ_PASSWORD  Its password, set on EVERY start (one line).
+# Optional:
+#   GROWTHKIT_RABBITMQ_VHOST     The user's vhost, created when missing (default "/").
+#   GROWTHKIT_RABBITMQ_TAGS      The user's tags (default "administrator"); the AppHost
+#                                passes "" so the application user is no administrator.
 #
 # Prints "rabbitmq-server: ready on 127.0.0.1:PORT" once the user is usable.
 # SIGTERM/SIGINT/SIGHUP: rabbitmqctl shutdown, then stop the private epmd; exit 0.
@@ -42,6 +46,9 @@ port=$((10#$port))
 user=${GROWTHKIT_RABBITMQ_USER:-}
 [[ -n $user ]] || fail "GROWTHKIT_RABBITMQ_USER must be set"
 [[ -n ${GROWTHKIT_RABBITMQ_PASSWORD:-} ]] || fail "GROWTHKIT_RABBITMQ_PASSWORD must be set"
+vhost=${GROWTHKIT_RABBITMQ_VHOST:-/}
+[[ -n $vhost ]] || vhost=/
+tags=${GROWTHKIT_RABBITMQ_TAGS-administrator}
 # Keep the password in a shell variable only: no child inherits it.
 password=$GROWTHKIT_RABBITMQ_PASSWORD
 unset GROWTHKIT_RABBITMQ_PASSWORD
@@ -304,10 +311,16 @@ else
 fi
 unset password
 
+if [[ $vhost != / ]]; then
+  out=$(run "$rmq_bin/rabbitmqctl" -q add_vhost -- "$vhost" 2>&1) ||
+    [[ $out == *already\ exists* ]] || fail "rabbitmqctl add_vhost failed: $out"
+fi
+
 # The remaining calls are independent: run them side by side.
-"$rmq_bin/rabbitmqctl" -q set_user_tags -- "$user" administrator >/dev/null &
+# shellcheck disable=SC2086 # tags are words; none leaves the user without tags
+"$rmq_bin/rabbitmqctl" -q set_user_tags -- "$user" $tags >/dev/null &
 bg_pids+=($!)
-"$rmq_bin/rabbitmqctl" -q set_permissions -p / -- "$user" '.*' '.*' '.*' >/dev/null &
+"$rmq_bin/rabbitmqctl" -q set_permissions -p "$vhost" -- "$user" '.*' '.*' '.*' >/dev/null &
 bg_pids+=($!)
 # A new node creates "guest"; delete it then (on later starts it is gone, and
 # deleting it again would only log a warning).

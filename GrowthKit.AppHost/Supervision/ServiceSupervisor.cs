@@ -24,7 +24,9 @@ public sealed class ServiceSupervisor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var supervised = model.Resources.OfType<ProjectResource>().Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var supervised = model.Resources.OfType<ProjectResource>()
+            .Where(r => !r.Annotations.OfType<OneShotAnnotation>().Any())
+            .Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         try
         {
             await foreach (var change in notifications.WatchAsync(stoppingToken))
@@ -82,3 +84,6 @@ public static class ServiceSupervisionExtensions
         return builder;
     }
 }
+
+/// <summary>A project that runs once and exits by design (the database set-up): never restarted.</summary>
+public sealed class OneShotAnnotation : IResourceAnnotation;

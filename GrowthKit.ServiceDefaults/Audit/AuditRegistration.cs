@@ -14,13 +14,19 @@ public sealed class AuditDatabase(NpgsqlDataSource dataSource)
 
 public static class AuditRegistration
 {
+    /// <summary>The auditor's login (ConnectionStrings:audit), where the database has one: it reads every chained schema.</summary>
+    public const string AuditorConnectionName = "audit";
+
     /// <summary>
     /// A service that appends chained events: the audit tables exist and its one-time chain build has
-    /// run before it serves. Register before the bus, whose consumers append.
+    /// run before it serves. Register before the bus, whose consumers append. The audit connection is
+    /// the auditor's login where one is configured (the service that verifies every chain), else the
+    /// service's own.
     /// </summary>
     public static IHostApplicationBuilder AddAuditChain(this IHostApplicationBuilder builder, ChainedService service)
     {
-        var connectionString = builder.Configuration.GetConnectionString(EventStore.ConnectionName)
+        var connectionString = builder.Configuration.GetConnectionString(AuditorConnectionName)
+                               ?? builder.Configuration.GetConnectionString(EventStore.ConnectionName)
                                ?? throw new InvalidOperationException($"ConnectionStrings:{EventStore.ConnectionName} is not configured.");
         builder.Services.AddSingleton(new AuditDatabase(NpgsqlDataSource.Create(connectionString)));
         builder.Services.AddHostedService(sp => new AuditChainStartup(sp.GetRequiredService<AuditDatabase>(), service,

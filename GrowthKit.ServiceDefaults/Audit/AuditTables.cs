@@ -15,10 +15,26 @@ public static class AuditTables
     // from racing on CREATE ... IF NOT EXISTS (which is not safe under concurrency).
     private const long DdlLock = 0x6175646974; // "audit"
 
+    /// <summary>
+    /// The tables exist: created when missing (a development or test database, where the service's
+    /// login may create them). Where the database is prepared for least privilege (GrowthKit.DbSetup),
+    /// they exist already and the service's role could not create them.
+    /// </summary>
     public static async Task EnsureAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using (var exists = new NpgsqlCommand($"select to_regclass('{Schema}.verifications') is not null", connection))
+        {
+            if (await exists.ExecuteScalarAsync(ct) is true) return;
+        }
         await using var tx = await connection.BeginTransactionAsync(ct);
+        await CreateAsync(connection, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>The DDL, on a connection that may create them (in the caller's transaction, if any).</summary>
+    public static async Task CreateAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
         await using var command = new NpgsqlCommand($"""
             select pg_advisory_xact_lock({DdlLock});
             create schema if not exists {Schema};
@@ -40,9 +56,8 @@ public static class AuditTables
             create table if not exists {Schema}.verifications (
               tenant_id text primary key, ok boolean not null, events bigint not null, first_broken jsonb,
               verified_at timestamptz not null);
-            """, connection, tx);
+            """, connection);
         await command.ExecuteNonQueryAsync(ct);
-        await tx.CommitAsync(ct);
     }
 
     public static async Task<bool> HasEventsAsync(NpgsqlConnection connection, ChainedService service, CancellationToken ct)

@@ -8,18 +8,21 @@ namespace GrowthKit.ServiceDefaults.Tenancy;
 
 public static class TenantAuthentication
 {
-    /// <summary>Every endpoint of a service requires the gateway's token unless marked anonymous.</summary>
-    public static IHostApplicationBuilder AddTenantAuthentication(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// Every endpoint of <paramref name="service"/> requires the gateway's token for it unless marked
+    /// anonymous. The service holds only the gateway's public key.
+    /// </summary>
+    public static IHostApplicationBuilder AddTenantAuthentication(this IHostApplicationBuilder builder, string service)
     {
-        var secret = builder.Configuration[InternalToken.ConfigurationKey]
-                     ?? throw new InvalidOperationException($"{InternalToken.ConfigurationKey} is not configured.");
-        var key = InternalToken.SigningKey(secret);
+        var publicKey = builder.Configuration[InternalToken.PublicKeyConfigurationKey]
+                        ?? throw new InvalidOperationException($"{InternalToken.PublicKeyConfigurationKey} is not configured.");
+        var key = InternalToken.VerificationKey(publicKey);
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;
-                o.TokenValidationParameters = InternalToken.ValidationParameters(key);
+                o.TokenValidationParameters = InternalToken.ValidationParameters(key, service);
             });
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder()

@@ -21,7 +21,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddIcpServices(this IHostApplicationBuilder builder)
     {
         builder.AddGrowthKitApi();
-        builder.AddTenantAuthentication();
+        builder.AddTenantAuthentication("icp");
         builder.Services.AddSingleton(TimeProvider.System);
 
         // Every event this service appends is chained for auditors, in the transaction that stores it.

@@ -10,7 +10,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddLeadServices(this IHostApplicationBuilder builder)
     {
         builder.AddGrowthKitApi();
-        builder.AddTenantAuthentication();
+        builder.AddTenantAuthentication("leads");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SnapshotAppender>();
 

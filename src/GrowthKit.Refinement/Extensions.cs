@@ -16,7 +16,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddRefinementServices(this IHostApplicationBuilder builder)
     {
         builder.AddGrowthKitApi();
-        builder.AddTenantAuthentication();
+        builder.AddTenantAuthentication("refinement");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<RefinementOptions>(builder.Configuration.GetSection(RefinementOptions.Section));
 

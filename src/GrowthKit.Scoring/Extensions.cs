@@ -20,7 +20,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddScoringServices(this IHostApplicationBuilder builder)
     {
         builder.AddGrowthKitApi();
-        builder.AddTenantAuthentication();
+        builder.AddTenantAuthentication("scoring");
         builder.Services.AddSingleton(TimeProvider.System);
 
         var connectionString = builder.Configuration.GetConnectionString(EventStore.ConnectionName)

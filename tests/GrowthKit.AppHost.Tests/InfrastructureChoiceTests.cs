@@ -64,7 +64,7 @@ public sealed class InfrastructureChoiceTests
         var model = await ModelOf("local");
         var projects = model.Resources.OfType<ProjectResource>().ToDictionary(p => p.Name);
 
-        Assert.Equal(["gateway", "icp", "leads", "refinement", "scoring", "web"], projects.Keys.Order());
+        Assert.Equal(["db-setup", "gateway", "icp", "leads", "refinement", "scoring", "web"], projects.Keys.Order());
         var external = projects.Values
             .Where(p => p.Annotations.OfType<EndpointAnnotation>().Any(e => e.IsExternal))
             .Select(p => p.Name);
@@ -74,15 +74,24 @@ public sealed class InfrastructureChoiceTests
         Assert.Superset(new HashSet<string> { "icp", "leads", "scoring", "refinement" }, gatewayWaitsFor);
     }
 
+    /// <summary>
+    /// The superuser's database connection reaches only the set-up, which the services wait for: they
+    /// log in as their own roles (growthkit-{service}).
+    /// </summary>
     private static void AssertServicesReference(DistributedApplicationModel model, string database, string messaging)
     {
+        var projects = model.Resources.OfType<ProjectResource>().ToDictionary(p => p.Name);
+        Assert.Contains(database, WaitsFor(projects["db-setup"]));
+        var logins = model.Resources.OfType<ConnectionStringResource>().Select(r => r.Name).ToHashSet();
         foreach (var service in new[] { "icp", "leads", "scoring", "refinement" })
         {
-            var project = model.Resources.OfType<ProjectResource>().Single(p => p.Name == service);
-            var waits = WaitsFor(project);
-            Assert.Contains(database, waits);
+            var waits = WaitsFor(projects[service]);
+            Assert.Contains("db-setup", waits);
+            Assert.DoesNotContain(database, waits);
             Assert.Contains(messaging, waits);
+            Assert.Contains($"growthkit-{service}", logins);
         }
+        Assert.Contains("db-setup", WaitsFor(projects["gateway"]));
     }
 
     private static HashSet<string> WaitsFor(IResource resource) =>

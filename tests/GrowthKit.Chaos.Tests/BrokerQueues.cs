@@ -19,7 +19,7 @@ public static class BrokerQueues
             .FirstOrDefault(pid => Comm(pid) == "beam.smp");
         Assert.True(server != 0, "no RabbitMQ server process (beam.smp) below the rabbitmq resource");
 
-        var start = new ProcessStartInfo(Rabbitmqctl, ["-q", "list_queues", "name", "messages", "--no-table-headers"])
+        var start = new ProcessStartInfo(Rabbitmqctl, ["-q", "list_queues", "-p", "growthkit", "name", "messages", "--no-table-headers"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -58,8 +58,8 @@ public sealed class TenancyTests(GrowthKitApp system)
         using var direct = system.App.CreateHttpClient(service, "http");
 
         // The public key, a forged tenant header, and a token signed with another key: all 401.
-        var forgedToken = InternalToken.Create(InternalToken.SigningKey(new string('x', 48)), owner.TenantId, "forger",
-            Guid.NewGuid(), DateTimeOffset.UtcNow);
+        var forgedToken = InternalToken.Create(InternalToken.SigningKey(InternalToken.NewKeyPair().PrivateKeyPem), service,
+            owner.TenantId, "forger", Guid.NewGuid(), DateTimeOffset.UtcNow);
         foreach (var (scheme, value) in new[] { ("Bearer", owner.ApiKey), ("Bearer", forgedToken), ((string?)null, (string?)null) })
         {
             using var request = new HttpRequestMessage(route == "/api/leads" ? HttpMethod.Post : HttpMethod.Get, route);

@@ -18,6 +18,9 @@ public sealed class GrowthKitApp : IAsyncLifetime
         "e2e-" + Guid.NewGuid().ToString("N")[..12]);
 
     public string AdminKey { get; } = "admin-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>The Aspire dashboard's login link (with its browser token); it runs as under ./run.sh, never anonymous.</summary>
+    public Uri DashboardLogin { get; private set; } = null!;
     public OtlpReceiver Traces { get; } = new();
     public DistributedApplication App { get; private set; } = null!;
     public HttpClient Gateway { get; private set; } = null!;
@@ -28,12 +31,12 @@ public sealed class GrowthKitApp : IAsyncLifetime
         Directory.CreateDirectory(_dataDir);
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GrowthKit_AppHost>(
+            new DistributedApplicationTestingBuilderOptions { EnableDashboard = true },
             [
                 $"--GrowthKit:DataDir={_dataDir}",
                 "--GrowthKit:DurableStorage=false",
                 $"--Parameters:admin-key={AdminKey}",
-            ],
-            (options, _) => options.DisableDashboard = true);
+            ]);
 
         // Start-up probes fail by design until the servers are up; keep the test log readable.
         builder.Services.AddLogging(logging => logging
@@ -57,6 +60,7 @@ public sealed class GrowthKitApp : IAsyncLifetime
         await App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", cts.Token);
 
         Gateway = App.CreateHttpClient("gateway", "http");
+        DashboardLogin = await App.GetDashboardUrlAsync(cts.Token);
         Gateway.Timeout = TimeSpan.FromSeconds(60);
     }
 

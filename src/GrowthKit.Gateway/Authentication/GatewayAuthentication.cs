@@ -7,6 +7,9 @@ public static class GatewayAuthentication
 {
     public const string AdminKeyConfigurationKey = "GrowthKit:AdminKey";
 
+    /// <summary>The admin key opens every tenant: shorter ones are refused at start-up (and by ./run.sh).</summary>
+    public const int MinimumAdminKeyLength = 32;
+
     /// <summary>Proxied <c>/api/**</c> routes: a tenant's API key.</summary>
     public const string TenantPolicy = "tenant";
 
@@ -23,6 +26,11 @@ public static class GatewayAuthentication
         if (string.IsNullOrEmpty(adminKey))
         {
             throw new InvalidOperationException($"{AdminKeyConfigurationKey} is not configured.");
+        }
+        if (adminKey.Length < MinimumAdminKeyLength)
+        {
+            throw new InvalidOperationException(
+                $"{AdminKeyConfigurationKey} must be at least {MinimumAdminKeyLength} characters long (it is {adminKey.Length}).");
         }
 
         builder.Services.AddAuthentication()

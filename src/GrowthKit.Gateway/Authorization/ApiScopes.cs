@@ -47,6 +47,12 @@ public static partial class ApiScopes
     [GeneratedRegex("^/api/leads/[^/]+/scores$")]
     private static partial Regex LeadScoreHistoryRoute();
 
+    /// <summary>The scopes a key holds: its own list, or every scope for an unrestricted key.</summary>
+    public static IReadOnlyList<string> Held(ClaimsPrincipal user) =>
+        user.HasClaim(c => c.Type == RestrictedClaimType)
+            ? [.. user.FindAll(ClaimType).Select(c => c.Value)]
+            : Known;
+
     /// <summary>The scopes that reach this request, or null when the table does not list it yet.</summary>
     public static IReadOnlyList<string>? Accepting(string method, string path)
     {

@@ -6,9 +6,9 @@ public static class GatewayProxy
 {
     public static IHostApplicationBuilder AddGatewayProxy(this IHostApplicationBuilder builder)
     {
-        var secret = builder.Configuration[InternalToken.ConfigurationKey]
-                     ?? throw new InvalidOperationException($"{InternalToken.ConfigurationKey} is not configured.");
-        var signingKey = InternalToken.SigningKey(secret);
+        var privateKey = builder.Configuration[InternalToken.PrivateKeyConfigurationKey]
+                         ?? throw new InvalidOperationException($"{InternalToken.PrivateKeyConfigurationKey} is not configured.");
+        var signingKey = InternalToken.SigningKey(privateKey);
         builder.Services.AddSingleton(signingKey);
         builder.Services.AddSingleton(sp => new InternalTokenTransform(signingKey, sp.GetRequiredService<TimeProvider>()));
 

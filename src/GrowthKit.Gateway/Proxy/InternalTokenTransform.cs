@@ -1,7 +1,9 @@
 using System.Net.Http.Headers;
 using System.Security.Claims;
+using GrowthKit.Gateway.Authorization;
 using GrowthKit.ServiceDefaults.Tenancy;
 using Microsoft.IdentityModel.Tokens;
+using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 
 namespace GrowthKit.Gateway.Proxy;
@@ -9,9 +11,10 @@ namespace GrowthKit.Gateway.Proxy;
 /// <summary>
 /// Replaces whatever identity the caller sent with the one the gateway vouches for: the caller's
 /// <c>Authorization</c> and any tenant-looking header are dropped, and an authenticated tenant's
-/// request gets a short-lived internal token that the services trust.
+/// request gets a short-lived internal token that the services trust: signed with the gateway's private
+/// key, addressed to the one service behind the route (its cluster), carrying the key's scopes.
 /// </summary>
-public sealed class InternalTokenTransform(SymmetricSecurityKey signingKey, TimeProvider clock) : RequestTransform
+public sealed class InternalTokenTransform(ECDsaSecurityKey signingKey, TimeProvider clock) : RequestTransform
 {
     private static readonly string[] ForbiddenPrefixes = ["X-Tenant", "X-GrowthKit"];
 
@@ -24,11 +27,13 @@ public sealed class InternalTokenTransform(SymmetricSecurityKey signingKey, Time
         }
 
         var user = context.HttpContext.User;
-        if (user.FindFirstValue(InternalToken.TenantClaim) is { } tenantId)
+        if (user.FindFirstValue(InternalToken.TenantClaim) is { } tenantId
+            && context.HttpContext.GetReverseProxyFeature()?.Cluster?.Config.ClusterId is { } service)
         {
-            var token = InternalToken.Create(signingKey, Guid.Parse(tenantId),
+            var token = InternalToken.Create(signingKey, service, Guid.Parse(tenantId),
                 user.FindFirstValue(InternalToken.ActorClaim) ?? "unknown",
-                Guid.Parse(user.FindFirstValue(InternalToken.KeyIdClaim)!), clock.GetUtcNow());
+                Guid.Parse(user.FindFirstValue(InternalToken.KeyIdClaim)!), clock.GetUtcNow(),
+                ApiScopes.Held(user));
             context.ProxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 

@@ -13,7 +13,9 @@ public sealed class RefinementDatabase(NpgsqlDataSource dataSource) : IAsyncDisp
     public const string Schema = "refinement";
 
     private const string Ddl = $"""
-        create schema if not exists {Schema};
+        -- Only when missing: where the database is prepared for least privilege the schema exists and belongs to
+        -- this service's role, which may not create schemas.
+        do $$ begin if to_regnamespace('{Schema}') is null then create schema {Schema}; end if; end $$;
         create table if not exists {Schema}.leads (
             tenant_id uuid not null,
             lead_id uuid not null,

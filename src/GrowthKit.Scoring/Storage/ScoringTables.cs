@@ -14,7 +14,9 @@ public static class ScoringTables
     public const string Schema = "scoring";
 
     public const string Ddl = $"""
-        create schema if not exists {Schema};
+        -- Only when missing: where the database is prepared for least privilege the schema exists and belongs to
+        -- this service's role, which may not create schemas.
+        do $$ begin if to_regnamespace('{Schema}') is null then create schema {Schema}; end if; end $$;
 
         -- A lead's latest snapshot: what re-scoring pages through (by id) and what a lead read starts from.
         create table if not exists {Schema}.leads (

@@ -63,10 +63,9 @@ public sealed class IcpService : IAsyncLifetime
     public HttpClient ClientFor(Guid tenant, string actor = "alice")
     {
         var address = _app!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var key = InternalToken.SigningKey(_app.Configuration[InternalToken.ConfigurationKey]!);
         var client = new HttpClient { BaseAddress = new Uri(address) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            InternalToken.Create(key, tenant, actor, Guid.NewGuid(), DateTimeOffset.UtcNow));
+            InternalToken.Create(ServiceHost.TokenKey, "icp", tenant, actor, Guid.NewGuid(), DateTimeOffset.UtcNow));
         return client;
     }
 

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using GrowthKit.ServiceDefaults.Tenancy;
+using Microsoft.IdentityModel.Tokens;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -15,6 +17,10 @@ namespace GrowthKit.Services.Tests.Infrastructure;
 internal static class ServiceHost
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+    private static readonly (string Private, string Public) TokenKeys = InternalToken.NewKeyPair();
+
+    /// <summary>The gateway's part: signs the internal tokens the test clients send (the hosts get only the public key).</summary>
+    public static ECDsaSecurityKey TokenKey { get; } = InternalToken.SigningKey(TokenKeys.Private);
 
     /// <param name="database">The fixture's own database (<see cref="TestServers.CreateDatabaseAsync"/>), if it uses Marten.</param>
     public static WebApplicationBuilder CreateBuilder(TestServers servers, string? database = null)
@@ -29,7 +35,7 @@ internal static class ServiceHost
         {
             ["ConnectionStrings:growthkit"] = database,
             ["ConnectionStrings:messaging"] = servers.RabbitMqConnectionString,
-            ["GrowthKit:InternalTokenKey"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)),
+            [InternalToken.PublicKeyConfigurationKey] = TokenKeys.Public,
             ["GrowthKit:AuditSigningKey"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)),
         });
         builder.Logging.ClearProviders();

@@ -100,10 +100,9 @@ public sealed class RefinementKit : IAsyncLifetime
     private static HttpClient ClientFor(WebApplication app, Guid tenant, string actor)
     {
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var key = InternalToken.SigningKey(app.Configuration[InternalToken.ConfigurationKey]!);
         var client = new HttpClient { BaseAddress = new Uri(address) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            InternalToken.Create(key, tenant, actor, Guid.NewGuid(), DateTimeOffset.UtcNow));
+            InternalToken.Create(ServiceHost.TokenKey, "refinement", tenant, actor, Guid.NewGuid(), DateTimeOffset.UtcNow));
         return client;
     }
 

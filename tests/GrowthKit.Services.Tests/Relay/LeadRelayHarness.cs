@@ -97,10 +97,9 @@ public sealed class LeadRelayHarness : IAsyncLifetime
     public HttpClient ClientFor(Guid tenant)
     {
         var address = _leads!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var key = InternalToken.SigningKey(_leads.Configuration[InternalToken.ConfigurationKey]!);
         var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            InternalToken.Create(key, tenant, "alice", Guid.NewGuid(), DateTimeOffset.UtcNow));
+            InternalToken.Create(ServiceHost.TokenKey, "leads", tenant, "alice", Guid.NewGuid(), DateTimeOffset.UtcNow));
         return client;
     }
 

@@ -86,10 +86,9 @@ public sealed class ScoringService : IAsyncLifetime
     public HttpClient ClientFor(Guid tenant, string actor = "alice")
     {
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var key = InternalToken.SigningKey(_app!.Configuration[InternalToken.ConfigurationKey]!);
         var client = new HttpClient { BaseAddress = new Uri(address) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            InternalToken.Create(key, tenant, actor, Guid.NewGuid(), DateTimeOffset.UtcNow));
+            InternalToken.Create(ServiceHost.TokenKey, "scoring", tenant, actor, Guid.NewGuid(), DateTimeOffset.UtcNow));
         return client;
     }
 

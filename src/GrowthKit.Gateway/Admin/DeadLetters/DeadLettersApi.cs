@@ -82,10 +82,10 @@ public static class DeadLettersApi
     private static HttpRequestMessage Request(HttpMethod method, string service, string path, ClaimsPrincipal user,
         IServiceProvider services, TimeProvider clock)
     {
-        var key = services.GetRequiredService<SymmetricSecurityKey>();
+        var key = services.GetRequiredService<ECDsaSecurityKey>();
         var request = new HttpRequestMessage(method, $"http://{service}/{path}");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
-            InternalToken.CreatePlatform(key, user.Identity?.Name ?? "platform", clock.GetUtcNow()));
+            InternalToken.CreatePlatform(key, service, user.Identity?.Name ?? "platform", clock.GetUtcNow()));
         return request;
     }
 }

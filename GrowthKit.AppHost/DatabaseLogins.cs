@@ -1,0 +1,54 @@
+using GrowthKit.AppHost.Supervision;
+
+namespace GrowthKit.AppHost;
+
+/// <summary>
+/// One PostgreSQL login per service (GrowthKit.DbSetup creates them with the superuser, then exits):
+/// <c>growthkit-{service}</c> is the connection string of <c>growthkit_{service}</c>, which owns the
+/// service's schema and can read no other. Passwords are generated per run and set by the set-up at
+/// every start, so none is stored.
+/// </summary>
+public sealed class DatabaseLogins
+{
+    /// <summary>The logins: the services with a schema, and the auditor (reads the chained schemas, owns the audit schema).</summary>
+    public static readonly IReadOnlyList<string> Names = ["gateway", "icp", "leads", "scoring", "refinement", "web", "audit"];
+
+    private readonly Dictionary<string, IResourceBuilder<IResourceWithConnectionString>> _connections = [];
+
+    private DatabaseLogins(IResourceBuilder<ProjectResource> setup) => Setup = setup;
+
+    /// <summary>The one-shot set-up; everything that logs in waits for it to complete.</summary>
+    public IResourceBuilder<ProjectResource> Setup { get; }
+
+    public static string ConnectionName(string login) => $"growthkit-{login}";
+
+    public IResourceBuilder<IResourceWithConnectionString> For(string login) => _connections[login];
+
+    public static DatabaseLogins Add(IDistributedApplicationBuilder builder, GrowthKitInfrastructure infrastructure)
+    {
+        var setup = builder.AddProject<Projects.GrowthKit_DbSetup>("db-setup")
+            .WithEnvironment("ConnectionStrings__postgres-admin", infrastructure.Database.Resource.ConnectionStringExpression)
+            .WaitFor(infrastructure.Database)
+            .WithAnnotation(new OneShotAnnotation());
+        var logins = new DatabaseLogins(setup);
+        foreach (var name in Names)
+        {
+            var password = builder.AddParameter($"db-password-{name}",
+                new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+            setup.WithEnvironment($"GrowthKit__Roles__{name}", password);
+            logins._connections[name] = builder.AddConnectionString(ConnectionName(name),
+                infrastructure.LoginFor($"growthkit_{name}", password));
+        }
+        return logins;
+    }
+}
+
+public static class DatabaseLoginExtensions
+{
+    /// <summary>The service logs in as its own role (ConnectionStrings:growthkit), once the set-up has made it.</summary>
+    public static IResourceBuilder<ProjectResource> WithDatabaseLogin(this IResourceBuilder<ProjectResource> project,
+        DatabaseLogins logins, string login, string connectionName = "growthkit") =>
+        project
+            .WithEnvironment($"ConnectionStrings__{connectionName}", logins.For(login).Resource.ConnectionStringExpression)
+            .WaitForCompletion(logins.Setup);
+}
