@@ -93,16 +93,17 @@ public sealed class RefinementKit : IAsyncLifetime
         _icp = null;
     }
 
-    public HttpClient Refinement(Guid tenant, string actor = "alice") => ClientFor(_refinement!, tenant, actor);
+    public HttpClient Refinement(Guid tenant, string actor = "alice") => ClientFor(_refinement!, "refinement", tenant, actor);
 
-    public HttpClient Icp(Guid tenant, string actor = "alice") => ClientFor(_icp!, tenant, actor);
+    public HttpClient Icp(Guid tenant, string actor = "alice") => ClientFor(_icp!, "icp", tenant, actor);
 
-    private static HttpClient ClientFor(WebApplication app, Guid tenant, string actor)
+    /// <summary>A client with a token for <paramref name="service"/> (the audience each service checks).</summary>
+    private static HttpClient ClientFor(WebApplication app, string service, Guid tenant, string actor)
     {
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var client = new HttpClient { BaseAddress = new Uri(address) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            InternalToken.Create(ServiceHost.TokenKey, "refinement", tenant, actor, Guid.NewGuid(), DateTimeOffset.UtcNow));
+            InternalToken.Create(ServiceHost.TokenKey, service, tenant, actor, Guid.NewGuid(), DateTimeOffset.UtcNow));
         return client;
     }
 
