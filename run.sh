@@ -28,6 +28,12 @@ if [ ! -s "$audit_key_file" ]; then
   (umask 077; head -c 96 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 48 >"$audit_key_file")
 fi
 audit_key=$(cat "$audit_key_file")
+# Likewise the secret that encrypts the web app's Data Protection keys: a new one would sign everyone out.
+web_dp_key_file="$data/web-data-protection-key"
+if [ ! -s "$web_dp_key_file" ]; then
+  (umask 077; head -c 96 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 48 >"$web_dp_key_file")
+fi
+web_dp_key=$(cat "$web_dp_key_file")
 
 echo "Building…"
 dotnet build GrowthKit.AppHost -c Release -nologo -v quiet
@@ -36,6 +42,7 @@ log="$data/apphost.log"
 dashboard_url=${GROWTHKIT_DASHBOARD_URL:-http://127.0.0.1:18888}
 # Secrets travel in the environment (not the command line, which `ps` shows).
 env "Parameters__admin-key=$admin_key" "Parameters__audit-signing-key=$audit_key" \
+  "Parameters__web-data-protection-key=$web_dp_key" \
   GrowthKit__Port="$port" GrowthKit__DataDir="$data" GrowthKit__DurableStorage=true \
   DcpPublisher__WaitForResourceCleanup=true \
   ASPIRE_ALLOW_UNSECURED_TRANSPORT=true ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true \
