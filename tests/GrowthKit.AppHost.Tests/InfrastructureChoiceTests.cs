@@ -74,6 +74,22 @@ public sealed class InfrastructureChoiceTests
         Assert.Superset(new HashSet<string> { "icp", "leads", "scoring", "refinement" }, gatewayWaitsFor);
     }
 
+    [Fact]
+    public async Task Web_app_keeps_its_data_protection_keys_in_the_database_encrypted_under_a_platform_secret()
+    {
+        var model = await ModelOf("local");
+        var web = model.Resources.OfType<ProjectResource>().Single(p => p.Name == "web");
+
+        Assert.Contains(Infrastructure.DatabaseName, WaitsFor(web));
+        var secret = model.Resources.OfType<ParameterResource>().Single(p => p.Name == "web-data-protection-key");
+        Assert.True(secret.Secret);
+        var environment = new Dictionary<string, object>();
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), web, environment);
+        foreach (var callback in web.Annotations.OfType<EnvironmentCallbackAnnotation>()) await callback.Callback(context);
+        Assert.True(environment.ContainsKey("GrowthKit__DataProtectionKey"));
+        Assert.True(environment.ContainsKey($"ConnectionStrings__{Infrastructure.DatabaseName}"));
+    }
+
     private static void AssertServicesReference(DistributedApplicationModel model, string database, string messaging)
     {
         foreach (var service in new[] { "icp", "leads", "scoring", "refinement" })
