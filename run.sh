@@ -35,6 +35,12 @@ if [ ! -s "$audit_key_file" ]; then
   (umask 077; head -c 96 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 48 >"$audit_key_file")
 fi
 audit_key=$(cat "$audit_key_file")
+# Likewise the secret that encrypts the web app's Data Protection keys: a new one would sign everyone out.
+web_dp_key_file="$data/web-data-protection-key"
+if [ ! -s "$web_dp_key_file" ]; then
+  (umask 077; head -c 96 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 48 >"$web_dp_key_file")
+fi
+web_dp_key=$(cat "$web_dp_key_file")
 
 echo "Building…"
 dotnet build GrowthKit.AppHost -c Release -nologo -v quiet
@@ -44,6 +50,7 @@ dashboard_url=${GROWTHKIT_DASHBOARD_URL:-http://127.0.0.1:18888}
 # Secrets travel in the environment (not the command line, which `ps` shows).
 env "Parameters__admin-key=$admin_key" "Parameters__audit-signing-key=$audit_key" \
   AppHost__BrowserToken="$dashboard_token" \
+  "Parameters__web-data-protection-key=$web_dp_key" \
   GrowthKit__Port="$port" GrowthKit__DataDir="$data" GrowthKit__DurableStorage=true \
   DcpPublisher__WaitForResourceCleanup=true \
   ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \

@@ -30,6 +30,11 @@ var adminKey = builder.AddParameter("admin-key",
 var auditSigningKey = builder.AddParameter("audit-signing-key",
     new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
 
+// Encrypts the web app's Data Protection keys at rest (in PostgreSQL): it must outlive a restart, or
+// everyone would be signed out, so ./run.sh keeps it under the data directory like the audit key.
+var webDataProtectionKey = builder.AddParameter("web-data-protection-key",
+    new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
+
 var icp = builder.AddGrowthKitService<Projects.GrowthKit_Icp>("icp", logins, messaging, internalTokenPublicKey);
 var leads = builder.AddGrowthKitService<Projects.GrowthKit_Leads>("leads", logins, messaging, internalTokenPublicKey);
 // The scoring service serves the audit routes: it verifies every chain with the auditor's login.
@@ -53,6 +58,8 @@ var gateway = builder.AddProject<Projects.GrowthKit_Gateway>("gateway")
 // gateway serves it at /app. It waits for the gateway, so the gateway's /health never waits for it.
 var web = builder.AddProject<Projects.GrowthKit_Web>("web")
     .WithHttpEndpoint(name: "http")
+    .WithDatabaseLogin(logins, "web")
+    .WithEnvironment("GrowthKit__DataProtectionKey", webDataProtectionKey)
     .WithReference(gateway).WaitFor(gateway)
     .WithHttpHealthCheck("/health");
 gateway.WithReference(web);

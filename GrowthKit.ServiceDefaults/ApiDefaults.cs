@@ -28,7 +28,10 @@ public static class ApiDefaults
             // Where the contract says number, "12" is a wrong type (the web defaults would read it).
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
-        builder.Services.AddOpenApi();
+        // The document states the bounds the validators enforce (OpenApi/*): consumers and the lint read them.
+        builder.Services.AddOpenApi(o => o
+            .AddSchemaTransformer<OpenApi.ValidationRulesSchemaTransformer>()
+            .AddOperationTransformer<OpenApi.ParameterBoundsTransformer>());
         builder.Services.AddOptions<Validation.RequestGuardOptions>();
         return builder;
     }

@@ -13,6 +13,9 @@ public static class Paging
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 
+    /// <summary>Longer than any cursor a list gives (base64url of a kind, a number and a GUID, about 100 characters).</summary>
+    public const int MaxCursorLength = 200;
+
     /// <summary>The page size to use, or a problem when <paramref name="limit"/> is out of range.</summary>
     public static ProblemHttpResult? CheckLimit(int? limit, out int take)
     {

@@ -23,7 +23,9 @@ public static class Extensions
         // Proxied bodies are checked by the service behind the route; the gateway checks its own.
         builder.Services.Configure<GrowthKit.ServiceDefaults.Validation.RequestGuardOptions>(o =>
             o.Skip = context => context.Request.Path.StartsWithSegments("/api"));
-        builder.Services.Configure<OpenApiOptions>("v1", o => o.AddDocumentTransformer<GatewayDocument>());
+        builder.Services.Configure<OpenApiOptions>("v1", o => o.AddDocumentTransformer<PublicApiDocument>());
+        builder.Services.AddSingleton<ServiceDocuments>();
+        builder.Services.AddHttpClient(ServiceDocuments.ClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddValidatorsFromAssemblyContaining<CreateTenantValidator>(ServiceLifetime.Singleton);
 

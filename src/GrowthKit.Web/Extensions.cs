@@ -1,4 +1,5 @@
 using GrowthKit.Web.Api;
+using GrowthKit.Web.Security;
 using GrowthKit.Web.Session;
 
 namespace GrowthKit.Web;
@@ -16,6 +17,7 @@ public static class WebAppExtensions
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddScoped<UserSession>();
+        builder.AddPersistedDataProtection();
 
         // The web app is one more API consumer: it calls the public API through the gateway
         // ("gateway" resolves by service discovery) with the signed-in tenant's key.

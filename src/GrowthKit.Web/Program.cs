@@ -1,5 +1,6 @@
 using GrowthKit.Web;
 using GrowthKit.Web.Components;
+using GrowthKit.Web.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,6 +9,7 @@ builder.AddWebApp();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 // Served through the gateway under /app; requests straight to the web app work with or without it.
 // Routing must run after the path base is stripped, or /app/_blazor matches nothing.
 app.UsePathBase(WebAppExtensions.PathBase);

@@ -74,6 +74,23 @@ public sealed class InfrastructureChoiceTests
         Assert.Superset(new HashSet<string> { "icp", "leads", "scoring", "refinement" }, gatewayWaitsFor);
     }
 
+    [Fact]
+    public async Task Web_app_keeps_its_data_protection_keys_in_the_database_encrypted_under_a_platform_secret()
+    {
+        var model = await ModelOf("local");
+        var web = model.Resources.OfType<ProjectResource>().Single(p => p.Name == "web");
+
+        // It logs in as its own role (growthkit_web owns the schema web), once the set-up has made it.
+        Assert.Contains("db-setup", WaitsFor(web));
+        var secret = model.Resources.OfType<ParameterResource>().Single(p => p.Name == "web-data-protection-key");
+        Assert.True(secret.Secret);
+        var environment = new Dictionary<string, object>();
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), web, environment);
+        foreach (var callback in web.Annotations.OfType<EnvironmentCallbackAnnotation>()) await callback.Callback(context);
+        Assert.True(environment.ContainsKey("GrowthKit__DataProtectionKey"));
+        Assert.True(environment.ContainsKey("ConnectionStrings__growthkit"));
+    }
+
     /// <summary>
     /// The superuser's database connection reaches only the set-up, which the services wait for: they
     /// log in as their own roles (growthkit-{service}).

@@ -18,6 +18,8 @@ public sealed class WebApp : IAsyncLifetime
         "web-" + Guid.NewGuid().ToString("N")[..12]);
 
     public string AdminKey { get; private set; } = "admin-" + Guid.NewGuid().ToString("N");
+    /// <summary>The secret that encrypts the web app's Data Protection keys at rest.</summary>
+    public string DataProtectionKey { get; } = "dp-" + Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
     public DistributedApplication? App { get; private set; }
     public HttpClient Gateway { get; private set; } = null!;
     public Uri WebAppUrl { get; private set; } = null!;
@@ -61,6 +63,7 @@ public sealed class WebApp : IAsyncLifetime
                 $"--GrowthKit:DataDir={_dataDir}",
                 "--GrowthKit:DurableStorage=false",
                 $"--Parameters:admin-key={AdminKey}",
+                $"--Parameters:web-data-protection-key={DataProtectionKey}",
             ],
             (options, _) => options.DisableDashboard = true);
         builder.Services.AddLogging(logging => logging

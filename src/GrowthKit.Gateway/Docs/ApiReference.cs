@@ -1,4 +1,3 @@
-using GrowthKit.Gateway.Proxy;
 using Scalar.AspNetCore;
 
 namespace GrowthKit.Gateway.Docs;
@@ -6,8 +5,8 @@ namespace GrowthKit.Gateway.Docs;
 public static class ApiReference
 {
     /// <summary>
-    /// <c>/docs</c>: one interactive reference over the gateway's own document and each service's
-    /// (proxied as <c>/openapi/{service}.json</c>). Scripts come from the package, not a CDN, and
+    /// <c>/docs</c>: one interactive reference over the one public document (<see cref="PublicApiDocument"/>);
+    /// each service's own document stays at <c>/openapi/{service}.json</c> for its owners. Scripts come from the package, not a CDN, and
     /// nothing is fetched from elsewhere: no web fonts, no telemetry, no hosted AI agent, no
     /// developer toolbar (its buttons lead to scalar.com).
     /// </summary>
@@ -22,11 +21,7 @@ public static class ApiReference
                 .HideDeveloperTools()
                 .WithDynamicBaseServerUrl()
                 .AddServer("/", "GrowthKit gateway")
-                .AddDocument("v1", "Gateway (admin)", "/openapi/v1.json");
-            foreach (var service in ProxyRoutes.Services)
-            {
-                o.AddDocument(service, $"{service} service", $"/openapi/{service}.json");
-            }
+                .AddDocument("v1", "GrowthKit API", "/openapi/v1.json");
         }).AllowAnonymous();
         return app;
     }

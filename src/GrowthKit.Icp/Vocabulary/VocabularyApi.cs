@@ -93,20 +93,14 @@ public static class VocabularyApi
         public VocabularyRequestValidator()
         {
             RuleFor(r => r.BuyingTriggers).MaxItems(Limits.VocabularyGroups).OverridePropertyName("buyingTriggers");
-            RuleForEach(r => r.BuyingTriggers).NotNull().ChildRules(Term).OverridePropertyName("buyingTriggers");
+            RuleForEach(r => r.BuyingTriggers).NotNull().SetValidator(new TermValidator()).OverridePropertyName("buyingTriggers");
             RuleFor(r => r.PainPoints).MaxItems(Limits.VocabularyGroups).OverridePropertyName("painPoints");
-            RuleForEach(r => r.PainPoints).NotNull().ChildRules(Term).OverridePropertyName("painPoints");
+            RuleForEach(r => r.PainPoints).NotNull().SetValidator(new TermValidator()).OverridePropertyName("painPoints");
             RuleFor(r => r.Groups).MaxItems(Limits.VocabularyGroups).OverridePropertyName("groups");
             RuleFor(r => r.Groups).Must(UniqueNames)
                 .WithMessage("Two groups of one field must not share a name (compared case-insensitively).")
                 .OverridePropertyName("groups");
-            RuleForEach(r => r.Groups).NotNull().ChildRules(g =>
-            {
-                g.RuleFor(x => x.Field).Must(FieldPaths.IsKnown).WithMessage("field must be a known lead path.").OverridePropertyName("field");
-                g.RuleFor(x => x.Name).NotEmpty().BoundedText(100).OverridePropertyName("name");
-                g.RuleFor(x => x.Members).NotEmpty().MaxItems(Limits.GroupMembers).OverridePropertyName("members");
-                g.RuleForEach(x => x.Members).NotEmpty().BoundedText(200).OverridePropertyName("members");
-            }).OverridePropertyName("groups");
+            RuleForEach(r => r.Groups).NotNull().SetValidator(new GroupValidator()).OverridePropertyName("groups");
         }
 
         private static bool UniqueNames(IReadOnlyList<TermGroup>? groups) =>
@@ -114,10 +108,27 @@ public static class VocabularyApi
                 .GroupBy(g => (g.Field, Name: g.Name.Trim().ToUpperInvariant()))
                 .All(same => same.Count() == 1);
 
-        private static void Term(InlineValidator<TaxonomyTerm> t)
+    }
+
+    // Validator classes (not ChildRules) so the OpenAPI document can read their bounds.
+    private sealed class TermValidator : AbstractValidator<TaxonomyTerm>
+    {
+        public TermValidator()
         {
-            t.RuleFor(x => x.Value).NotEmpty().BoundedText(100).OverridePropertyName("value");
-            t.RuleFor(x => x.Label).NotEmpty().BoundedText(200).OverridePropertyName("label");
+            RuleFor(x => x.Value).NotEmpty().BoundedText(Limits.KeyLength).OverridePropertyName("value");
+            RuleFor(x => x.Label).NotEmpty().BoundedText(Limits.NameLength).OverridePropertyName("label");
+        }
+    }
+
+    private sealed class GroupValidator : AbstractValidator<TermGroup>
+    {
+        public GroupValidator()
+        {
+            RuleFor(x => x.Field).Must(FieldPaths.IsKnown).WithMessage("field must be a known lead path.").OverridePropertyName("field");
+            RuleFor(x => x.Field).BoundedText(Limits.FieldPathLength).OverridePropertyName("field");
+            RuleFor(x => x.Name).NotEmpty().BoundedText(Limits.KeyLength).OverridePropertyName("name");
+            RuleFor(x => x.Members).NotEmpty().MaxItems(Limits.GroupMembers).OverridePropertyName("members");
+            RuleForEach(x => x.Members).NotEmpty().BoundedText(Limits.NameLength).OverridePropertyName("members");
         }
     }
 }

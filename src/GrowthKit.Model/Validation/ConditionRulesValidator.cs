@@ -20,7 +20,7 @@ internal sealed class ConditionRulesValidator : AbstractValidator<ICondition>
         RuleFor(c => c.Field).Must(FieldPaths.IsKnown)
             .WithMessage(c => $"Unknown field path '{c.Field}'; use one of {string.Join(", ", FieldPaths.Known)} or attributes.<name>.")
             .JsonName("field");
-        RuleFor(c => c.Operator).Must(Operators.IsKnown)
+        RuleFor(c => c.Operator).OneOf(Operators.All)
             .WithMessage(c => $"Unknown operator '{c.Operator}'; use one of {string.Join(", ", Operators.All)}.")
             .JsonName("operator");
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using GrowthKit.Model;
@@ -24,9 +25,13 @@ public sealed record ProposalList(
 
 public sealed record ProposalVersion(int Version);
 
-public sealed record RejectRequest(string? Reason);
+public sealed record RejectRequest([property: MaxLength(GrowthKit.Model.Limits.ReasonLength)] string? Reason);
 
-public sealed record RefinementSettingsRequest(string? Mode, int? MinWon, int? MinLost, decimal? MaxWeightChange);
+public sealed record RefinementSettingsRequest(
+    [property: AllowedValues(RefinementModes.Manual, RefinementModes.Auto)] string? Mode,
+    [property: Range(RefinementRules.EvidenceFloor, int.MaxValue)] int? MinWon,
+    [property: Range(RefinementRules.EvidenceFloor, int.MaxValue)] int? MinLost,
+    decimal? MaxWeightChange);
 
 public static class ProposalsApi
 {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Text.Json;
 using GrowthKit.Model;
@@ -15,7 +16,8 @@ using Npgsql;
 namespace GrowthKit.Scoring.Reproducing;
 
 /// <summary>Which recorded score to reproduce: the lead's latest snapshot scored against the version unless <see cref="Snapshot"/> says which.</summary>
-public sealed record RescoreLead(Guid? IcpId, int? IcpVersion, int? Snapshot);
+/// <summary>Versions and snapshots count from 1.</summary>
+public sealed record RescoreLead(Guid? IcpId, [property: Range(1, int.MaxValue)] int? IcpVersion, [property: Range(1, int.MaxValue)] int? Snapshot);
 
 public sealed record RescoreResponse(ScoreResponse Score, bool MatchesRecorded);
 

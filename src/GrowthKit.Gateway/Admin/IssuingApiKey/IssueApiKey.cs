@@ -1,6 +1,7 @@
 using FluentValidation;
 using GrowthKit.Gateway.Authorization;
 using GrowthKit.Gateway.Tenants;
+using GrowthKit.Model;
 using GrowthKit.ServiceDefaults;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,8 +20,9 @@ public sealed class IssueApiKeyValidator : AbstractValidator<IssueApiKey>
     {
         RuleFor(x => x.Name).ValidName();
         RuleForEach(x => x.Scopes)
-            .Must(s => ApiScopes.Known.Contains(s))
+            .OneOf(ApiScopes.Known)
             .WithMessage(s => $"Unknown scope; known scopes: {string.Join(", ", ApiScopes.Known)}.");
+        RuleFor(x => x.Scopes).MaxItems(ApiScopes.Known.Count);
         RuleFor(x => x.Scopes).NotEmpty().When(x => x.Scopes is not null)
             .WithMessage("A key needs at least one scope; leave scopes out for a key with every scope.");
     }

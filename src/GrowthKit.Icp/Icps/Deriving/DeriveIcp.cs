@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using GrowthKit.Model;
 using GrowthKit.ServiceDefaults;
@@ -5,7 +6,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GrowthKit.Icp.Icps.Deriving;
 
-public sealed record DeriveRequest(IReadOnlyList<JsonElement>? Customers, IReadOnlyList<JsonElement>? Others);
+public sealed record DeriveRequest(
+    [property: MaxLength(DeriveIcpFeature.MaxCustomers)] IReadOnlyList<JsonElement>? Customers,
+    [property: MaxLength(DeriveIcpFeature.MaxCustomers)] IReadOnlyList<JsonElement>? Others);
 
 public sealed record DeriveResponse(IcpDefinition Definition, IReadOnlyList<TraitEvidence> Evidence);
 

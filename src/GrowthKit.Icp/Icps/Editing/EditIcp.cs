@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using GrowthKit.Model;
 using GrowthKit.ServiceDefaults;
@@ -10,7 +11,7 @@ namespace GrowthKit.Icp.Icps.Editing;
 
 public sealed record EditIcp(Guid IcpId, IcpDefinition Definition, string By, string Reason);
 
-public sealed record EditRequest(IcpDefinition? Definition, string? Reason);
+public sealed record EditRequest(IcpDefinition? Definition, [property: MaxLength(Limits.ReasonLength)] string? Reason);
 
 public sealed record IcpEdited(long Revision);
 

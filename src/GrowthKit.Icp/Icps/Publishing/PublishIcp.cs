@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using GrowthKit.Model;
 using GrowthKit.ServiceDefaults;
@@ -10,7 +11,7 @@ namespace GrowthKit.Icp.Icps.Publishing;
 
 public sealed record PublishIcp(Guid IcpId, string Reason, string By);
 
-public sealed record PublishRequest(string? Reason);
+public sealed record PublishRequest([property: MaxLength(Limits.ReasonLength)] string? Reason);
 
 public sealed record IcpPublishedResponse(int Version, long Revision);
 

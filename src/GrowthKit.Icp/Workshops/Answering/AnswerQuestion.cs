@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using GrowthKit.Model;
 using System.Security.Claims;
 using System.Text.Json;
 using GrowthKit.ServiceDefaults;
@@ -11,7 +13,8 @@ namespace GrowthKit.Icp.Workshops.Answering;
 public sealed record AnswerQuestion(Guid WorkshopId, string QuestionId, JsonElement Answer, string By);
 
 /// <summary><c>answer</c> absent is a 400; <c>null</c> skips an optional question.</summary>
-public sealed record AnswerRequest(string? QuestionId, JsonElement Answer);
+/// <summary>A question id is a short known key: anything longer than <see cref="Limits.KeyLength"/> is unknown (422).</summary>
+public sealed record AnswerRequest([property: MaxLength(Limits.KeyLength)] string? QuestionId, JsonElement Answer);
 
 /// <summary>The next question, or <c>done</c> with the preview once every question has an answer.</summary>
 public sealed record AnswerResponse(WorkshopQuestion? Question, bool Done, WorkshopPreview? Preview)

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using GrowthKit.Model;
 using System.Security.Claims;
 using GrowthKit.Icp.Icps;
 using GrowthKit.Icp.Icps.Drafting;
@@ -11,7 +13,7 @@ namespace GrowthKit.Icp.Workshops.Completing;
 
 public sealed record CompleteWorkshop(Guid WorkshopId, string Name, Guid IcpId, string By);
 
-public sealed record CompleteRequest(string? Name);
+public sealed record CompleteRequest([property: MaxLength(Limits.NameLength)] string? Name);
 
 public static class CompleteWorkshopFeature
 {
@@ -30,6 +32,11 @@ public static class CompleteWorkshopFeature
         {
             return new WorkshopRejection(RejectionKind.Malformed, "The request is invalid.",
                 new Dictionary<string, string[]> { ["name"] = ["The ICP needs a name."] });
+        }
+        if (name.Trim().Length > Limits.NameLength)
+        {
+            return new WorkshopRejection(RejectionKind.BreaksRule, "The request breaks a rule.",
+                new Dictionary<string, string[]> { ["name"] = [$"The name must be at most {Limits.NameLength} characters."] });
         }
         var missing = WorkshopQuestions.Unanswered(state.Answers);
         return missing.Count == 0

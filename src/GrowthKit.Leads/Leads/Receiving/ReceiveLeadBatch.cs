@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Text.Json;
 using GrowthKit.ServiceDefaults;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GrowthKit.Leads.Leads.Receiving;
 
-public sealed record LeadBatch(IReadOnlyList<JsonElement> Leads);
+public sealed record LeadBatch([property: MaxLength(ReceiveLeadBatchFeature.MaxLeads)] IReadOnlyList<JsonElement> Leads);
 
 public sealed record AcceptedLead(int Index, Guid LeadId, string ExternalId);
 
