@@ -61,7 +61,6 @@ public sealed class SharedTokenBucket(IDocumentStore store, TimeProvider clock)
 
     public async Task EnsureTableAsync(CancellationToken ct)
     {
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
