@@ -33,7 +33,9 @@ public static class InternalToken
         return new SymmetricSecurityKey(bytes);
     }
 
-    public static string Create(SymmetricSecurityKey key, Guid tenantId, string actor, Guid keyId, DateTimeOffset now) =>
+    /// <param name="claims">More for the services to know, such as the tenant's quota (<see cref="Metering.Quotas"/>).</param>
+    public static string Create(SymmetricSecurityKey key, Guid tenantId, string actor, Guid keyId, DateTimeOffset now,
+        IEnumerable<Claim>? claims = null) =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,
@@ -46,6 +48,7 @@ public static class InternalToken
                 new Claim(TenantClaim, tenantId.ToString()),
                 new Claim(ActorClaim, actor),
                 new Claim(KeyIdClaim, keyId.ToString()),
+                .. claims ?? [],
             ]),
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
         });

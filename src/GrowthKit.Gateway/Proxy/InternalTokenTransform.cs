@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Security.Claims;
+using GrowthKit.ServiceDefaults.Metering;
 using GrowthKit.ServiceDefaults.Tenancy;
 using Microsoft.IdentityModel.Tokens;
 using Yarp.ReverseProxy.Transforms;
@@ -28,7 +29,8 @@ public sealed class InternalTokenTransform(SymmetricSecurityKey signingKey, Time
         {
             var token = InternalToken.Create(signingKey, Guid.Parse(tenantId),
                 user.FindFirstValue(InternalToken.ActorClaim) ?? "unknown",
-                Guid.Parse(user.FindFirstValue(InternalToken.KeyIdClaim)!), clock.GetUtcNow());
+                Guid.Parse(user.FindFirstValue(InternalToken.KeyIdClaim)!), clock.GetUtcNow(),
+                user.FindAll(Quotas.LeadsPerMonthClaim));
             context.ProxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
