@@ -67,8 +67,9 @@ public sealed class QuotaTests(GrowthKitApp system)
                      ("/api/deals", new JsonObject { ["dealId"] = "d-2", ["leadId"] = leadId, ["outcome"] = "lost" }),
                  })
         {
+            var sentAt = DateTime.UtcNow;
             using var refused = await Send(tenant.Api, path, body, null);
-            await AssertQuotaExceededAsync(refused, path);
+            await AssertQuotaExceededAsync(refused, path, sentAt);
         }
         // An unchanged lead records nothing, so it is no write over the quota.
         using (var unchanged = await Send(tenant.Api, "/api/leads", Samples.Lead("q-2"), null))
@@ -121,16 +122,16 @@ public sealed class QuotaTests(GrowthKitApp system)
         Assert.Equal(HttpStatusCode.Unauthorized, (await tenant.Api.GetAsync($"/admin/tenants/{tenant.TenantId}/usage")).StatusCode);
     }
 
-    private static async Task AssertQuotaExceededAsync(HttpResponseMessage response, string path)
+    private static async Task AssertQuotaExceededAsync(HttpResponseMessage response, string path, DateTime sentAt)
     {
         Assert.True(response.StatusCode == HttpStatusCode.TooManyRequests,
             $"{path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         var problem = await response.ReadObject();
         Assert.EndsWith("quota-exceeded", problem["type"]!.GetValue<string>());
-        var now = DateTime.UtcNow;
-        var nextMonth = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1);
+        // Whole seconds to the next calendar month (UTC), counted while the request was on its way.
+        var nextMonth = new DateTime(sentAt.Year, sentAt.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1);
         var retryAfter = response.Headers.RetryAfter!.Delta!.Value.TotalSeconds;
-        Assert.InRange(retryAfter, (nextMonth - now).TotalSeconds - 30, (nextMonth - now).TotalSeconds + 1);
+        Assert.InRange(retryAfter, Math.Floor((nextMonth - DateTime.UtcNow).TotalSeconds), Math.Ceiling((nextMonth - sentAt).TotalSeconds));
     }
 
     private static async Task<HttpResponseMessage> Send(HttpClient api, string path, JsonNode body, string? idempotencyKey)
