@@ -36,11 +36,13 @@ public static class ApiDefaults
         return builder;
     }
 
-    public static WebApplication UseGrowthKitApi(this WebApplication app)
+    /// <param name="beforeAuthorization">Middleware that must see every request, refused ones included (the gateway's rate limit).</param>
+    public static WebApplication UseGrowthKitApi(this WebApplication app, Action<WebApplication>? beforeAuthorization = null)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        beforeAuthorization?.Invoke(app);
         app.UseAuthorization();
         app.UseMiddleware<Validation.RequestGuard>();
         app.MapOpenApi().AllowAnonymous();

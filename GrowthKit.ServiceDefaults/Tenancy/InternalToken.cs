@@ -90,7 +90,10 @@ public static class InternalToken
         return ecdsa;
     }
 
-    /// <summary>A tenant's token for one service, with the key's scopes and any further claims the gateway vouches for.</summary>
+    /// <summary>
+    /// A tenant's token for one service, with the key's scopes and any further claims the gateway vouches
+    /// for, such as the tenant's quota (<see cref="Metering.Quotas"/>).
+    /// </summary>
     public static string Create(SecurityKey key, string service, Guid tenantId, string actor, Guid keyId, DateTimeOffset now,
         IEnumerable<string>? scopes = null, IEnumerable<Claim>? claims = null) =>
         Sign(key, service, now,

@@ -1,7 +1,9 @@
 using FluentValidation;
+using GrowthKit.Gateway.Admin.AuditLog;
 using GrowthKit.Gateway.Admin.CreatingTenant;
 using GrowthKit.Gateway.Admin.DeadLetters;
 using GrowthKit.Gateway.Admin.IssuingApiKey;
+using GrowthKit.Gateway.Admin.Quotas;
 using GrowthKit.Gateway.Admin.ReadingTenants;
 using GrowthKit.Gateway.Admin.RevokingApiKey;
 using GrowthKit.Gateway.Authentication;
@@ -10,6 +12,7 @@ using GrowthKit.Gateway.Health;
 using GrowthKit.Gateway.Proxy;
 using GrowthKit.Gateway.RateLimiting;
 using GrowthKit.Gateway.Tenants;
+using GrowthKit.Gateway.Usage;
 using GrowthKit.ServiceDefaults;
 using Microsoft.AspNetCore.OpenApi;
 
@@ -34,12 +37,14 @@ public static class Extensions
             // Tenants and keys are looked up before any tenant is known: they belong to none.
             opts.Schema.For<Tenant>().SingleTenanted();
             opts.Schema.For<ApiKey>().SingleTenanted().Index(k => k.KeyId);
+            opts.Schema.For<AdminAuditEntry>().SingleTenanted().Index(e => e.TenantId);
         });
 
         builder.AddGatewayAuthentication();
         builder.AddTenantRateLimiting();
         builder.AddGatewayProxy();
         builder.AddDeadLetterAdmin();
+        builder.AddTenantUsage();
         builder.AddDownstreamHealthChecks(ProxyRoutes.Services);
         return builder;
     }
@@ -54,12 +59,15 @@ public static class Extensions
         tenants.MapReadTenants();
         tenants.MapIssueApiKey();
         tenants.MapRevokeApiKey();
+        tenants.MapChangeQuota();
+        tenants.MapTenantUsage();
 
         app.MapGroup("admin")
             .WithTags("Admin")
             .RequireAuthorization(GatewayAuthentication.AdminPolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .MapDeadLetters();
+            .MapDeadLetters()
+            .MapAdminAuditLog();
         return app;
     }
 }

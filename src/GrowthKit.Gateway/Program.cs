@@ -1,6 +1,7 @@
 using GrowthKit.Gateway;
 using GrowthKit.Gateway.Authorization;
 using GrowthKit.Gateway.Docs;
+using GrowthKit.Gateway.Usage;
 using GrowthKit.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,14 +11,15 @@ builder.AddGatewayServices();
 
 var app = builder.Build();
 
-app.UseGrowthKitApi();
-// After authentication: the limiter partitions by the tenant the API key resolved to.
-app.UseRateLimiter();
+// Before authorization, so requests refused for their key are limited too (by client address).
+app.UseGrowthKitApi(beforeAuthorization: a => a.UseRateLimiter());
 app.UseApiScopes();
+app.UseDealQuota();
 
 app.MapDefaultEndpoints();
 app.MapApiReference();
 app.MapAdminApi();
+app.MapOwnUsage();
 app.MapReverseProxy();
 
 app.Run();

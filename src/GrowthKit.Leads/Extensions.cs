@@ -1,6 +1,7 @@
 using GrowthKit.Leads.Leads;
 using GrowthKit.Leads.Leads.Receiving;
 using GrowthKit.ServiceDefaults;
+using GrowthKit.ServiceDefaults.Metering;
 using GrowthKit.ServiceDefaults.Tenancy;
 
 namespace GrowthKit.Leads;
@@ -16,7 +17,7 @@ public static class Extensions
 
         // The bus first: the relay publishes into it and must stop before it.
         builder.AddGrowthKitMessaging("leads");
-        builder.AddGrowthKitMarten("leads", opts =>
+        builder.AddGrowthKitMarten(LeadIntake.LeadsSchema, opts =>
             {
                 opts.Events.AddEventType<LeadSnapshotRecorded>();
                 opts.Schema.For<IdempotentAnswer>().Duplicate(a => a.CreatedAt);
@@ -26,6 +27,7 @@ public static class Extensions
                 o.IncludeType<LeadSnapshotRecorded>();
                 o.Options.BatchSize = LeadRelay.PageSize;
             });
+        builder.AddUsageMeter(LeadIntake.LeadsSchema);
         return builder;
     }
 
@@ -34,6 +36,7 @@ public static class Extensions
         app.MapGroup("api/leads").WithTags("Leads")
             .MapReceiveLead()
             .MapReceiveLeadBatch();
+        app.MapUsageEndpoint("leads", LeadIntake.LeadsSchema);
         return app;
     }
 }

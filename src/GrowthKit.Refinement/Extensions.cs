@@ -5,6 +5,7 @@ using GrowthKit.Refinement.Proposals;
 using GrowthKit.Refinement.Reports;
 using GrowthKit.Refinement.Storage;
 using GrowthKit.ServiceDefaults;
+using GrowthKit.ServiceDefaults.Metering;
 using GrowthKit.ServiceDefaults.Tenancy;
 using JasperFx.Events.Projections;
 using Npgsql;
@@ -30,13 +31,14 @@ public static class Extensions
         builder.Services.AddSingleton<ProposalDesk>();
         // Hosted services start in order: the leads table exists before the bus delivers the first message.
         builder.Services.AddHostedService<RefinementTablesMigration>();
+        builder.AddUsageMeter(RefinementDatabase.Schema);
 
         builder.AddGrowthKitMessaging("refinement", bus =>
         {
             bus.AddConsumer<IcpVersionPublishedConsumer>();
             bus.AddConsumer<LeadsReceivedConsumer>(typeof(LeadsReceivedEndpoint));
         });
-        builder.AddGrowthKitMarten("refinement", opts =>
+        builder.AddGrowthKitMarten(RefinementDatabase.Schema, opts =>
         {
             opts.Schema.For<KnownIcp>();
             opts.Events.AddEventType<DealClosed>();
@@ -51,6 +53,7 @@ public static class Extensions
     public static WebApplication MapRefinementApi(this WebApplication app)
     {
         app.MapGroup("api/deals").WithTags("Outcomes").MapRecordDeals();
+        app.MapUsageEndpoint("refinement", RefinementDatabase.Schema);
         var icps = app.MapGroup("api/icps").WithTags("Refinement");
         icps.MapGapReport();
         icps.MapProposals();

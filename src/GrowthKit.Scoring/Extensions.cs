@@ -10,6 +10,7 @@ using GrowthKit.Scoring.Rescoring;
 using GrowthKit.Scoring.Storage;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Audit;
+using GrowthKit.ServiceDefaults.Metering;
 using GrowthKit.ServiceDefaults.Tenancy;
 using Npgsql;
 
@@ -30,6 +31,7 @@ public static class Extensions
         builder.Services.AddSingleton<RescoringSignal>();
         // Hosted services start in order: the tables exist before the bus delivers the first message.
         builder.Services.AddHostedService<ScoringTablesMigration>();
+        builder.AddUsageMeter(ScoringTables.Schema);
         AddAudit(builder);
 
         builder.AddGrowthKitMessaging("scoring", bus =>
@@ -62,6 +64,7 @@ public static class Extensions
         app.MapGroup("api/leads").WithTags("Leads").MapListLeads().MapReadQuarantine().MapReadLeads().MapRescoreLead();
         app.MapGroup("api/icps").WithTags("Re-scoring").MapReadRescoring();
         app.MapAuditApi();
+        app.MapUsageEndpoint("scoring", ScoringTables.Schema);
         return app;
     }
 }

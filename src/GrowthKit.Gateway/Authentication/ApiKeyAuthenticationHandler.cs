@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using GrowthKit.Gateway.Authorization;
 using GrowthKit.Gateway.Tenants;
+using GrowthKit.ServiceDefaults.Metering;
 using GrowthKit.ServiceDefaults.Tenancy;
 using Marten;
 using Microsoft.AspNetCore.Authentication;
@@ -15,18 +16,33 @@ namespace GrowthKit.Gateway.Authentication;
 /// token is minted from.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IDocumentStore store)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IDocumentStore store,
+    TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
+
+    // A handler serves one request: this only says why its 401 is a 401.
+    private DateTimeOffset? _expiredAt;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (BearerToken.From(Request) is not { } presented) return AuthenticateResult.NoResult();
 
+        // The key and its tenant (for the quota) in one round trip.
         await using var session = store.QuerySession();
-        var key = await session.LoadAsync<ApiKey>(ApiKey.Hash(presented), Context.RequestAborted);
+        var hash = ApiKey.Hash(presented);
+        Tenant? tenant = null;
+        var key = await session.Query<ApiKey>()
+            .Include<Tenant>(k => k.TenantId, t => tenant = t)
+            .Where(k => k.Id == hash)
+            .SingleOrDefaultAsync(Context.RequestAborted);
         if (key is null) return AuthenticateResult.Fail("Unknown API key.");
+        if (key.IsExpired(clock.GetUtcNow()))
+        {
+            _expiredAt = key.ExpiresAt;
+            return AuthenticateResult.Fail("The API key has expired.");
+        }
 
         List<Claim> claims =
         [
@@ -34,6 +50,10 @@ public sealed class ApiKeyAuthenticationHandler(
             new Claim(InternalToken.ActorClaim, key.Name),
             new Claim(InternalToken.KeyIdClaim, key.KeyId.ToString()),
         ];
+        if (tenant?.LeadsPerMonth is { } quota)
+        {
+            claims.Add(new Claim(Quotas.LeadsPerMonthClaim, quota.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
         if (key.Scopes is { } scopes)
         {
             claims.Add(new Claim(ApiScopes.RestrictedClaimType, "true"));
@@ -44,5 +64,7 @@ public sealed class ApiKeyAuthenticationHandler(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        BearerToken.ChallengeAsync(Context, "A valid API key is required: Authorization: Bearer <apiKey>.");
+        BearerToken.ChallengeAsync(Context, _expiredAt is { } expiredAt
+            ? $"The API key expired at {expiredAt:O}; ask for a new one."
+            : "A valid API key is required: Authorization: Bearer <apiKey>.");
 }

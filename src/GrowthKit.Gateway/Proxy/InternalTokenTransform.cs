@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using GrowthKit.Gateway.Authorization;
+using GrowthKit.ServiceDefaults.Metering;
 using GrowthKit.ServiceDefaults.Tenancy;
 using Microsoft.IdentityModel.Tokens;
 using Yarp.ReverseProxy.Model;
@@ -33,7 +34,7 @@ public sealed class InternalTokenTransform(ECDsaSecurityKey signingKey, TimeProv
             var token = InternalToken.Create(signingKey, service, Guid.Parse(tenantId),
                 user.FindFirstValue(InternalToken.ActorClaim) ?? "unknown",
                 Guid.Parse(user.FindFirstValue(InternalToken.KeyIdClaim)!), clock.GetUtcNow(),
-                ApiScopes.Held(user));
+                ApiScopes.Held(user), user.FindAll(Quotas.LeadsPerMonthClaim));
             context.ProxyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 

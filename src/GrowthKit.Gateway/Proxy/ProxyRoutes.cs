@@ -1,5 +1,4 @@
 using GrowthKit.Gateway.Authentication;
-using GrowthKit.Gateway.RateLimiting;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Transforms;
 
@@ -57,7 +56,6 @@ public static class ProxyRoutes
         Order = order,
         Match = new RouteMatch { Path = path, Methods = method is null ? null : [method] },
         AuthorizationPolicy = GatewayAuthentication.TenantPolicy,
-        RateLimiterPolicy = TenantRateLimiting.PolicyName,
         MaxRequestBodySize = MaxRequestBodySize,
     };
 

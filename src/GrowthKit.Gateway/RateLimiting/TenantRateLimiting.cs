@@ -1,39 +1,44 @@
 using System.Globalization;
-using System.Security.Claims;
-using System.Threading.RateLimiting;
-using GrowthKit.ServiceDefaults.Tenancy;
 using Microsoft.AspNetCore.RateLimiting;
+using System.Threading.RateLimiting;
 
 namespace GrowthKit.Gateway.RateLimiting;
 
 /// <summary>
-/// One token bucket per tenant: a steady rate with room for bursts. Over it, 429 with
-/// <c>Retry-After</c>. The numbers are generous defaults, set per deployment through configuration.
+/// Token buckets shared by every gateway replica (<see cref="SharedRateLimiter"/>): one per tenant
+/// for requests with its API key, one per client address for everything else (no key, a wrong key,
+/// the admin key). Over it, 429 with <c>Retry-After</c>. The numbers are generous defaults, set per
+/// deployment through configuration.
 /// </summary>
 public static class TenantRateLimiting
 {
-    public const string PolicyName = "per-tenant";
     public const string RequestsPerSecondKey = "GrowthKit:RateLimit:RequestsPerSecond";
     public const string BurstKey = "GrowthKit:RateLimit:Burst";
+    public const string AddressRequestsPerSecondKey = "GrowthKit:RateLimit:AddressRequestsPerSecond";
+    public const string AddressBurstKey = "GrowthKit:RateLimit:AddressBurst";
+    public const string ItemsPerPermitKey = "GrowthKit:RateLimit:ItemsPerPermit";
+
+    public static RateLimitSettings Settings(IConfiguration configuration)
+    {
+        var perSecond = configuration.GetValue(RequestsPerSecondKey, 100);
+        var burst = Math.Max(perSecond, configuration.GetValue(BurstKey, 2 * perSecond));
+        var addressPerSecond = configuration.GetValue(AddressRequestsPerSecondKey, perSecond);
+        var addressBurst = Math.Max(addressPerSecond, configuration.GetValue(AddressBurstKey, 2 * addressPerSecond));
+        return new RateLimitSettings(new BucketShape(perSecond, burst), new BucketShape(addressPerSecond, addressBurst),
+            Math.Max(1, configuration.GetValue(ItemsPerPermitKey, 100)));
+    }
 
     public static IHostApplicationBuilder AddTenantRateLimiting(this IHostApplicationBuilder builder)
     {
-        var perSecond = builder.Configuration.GetValue(RequestsPerSecondKey, 100);
-        var burst = Math.Max(perSecond, builder.Configuration.GetValue(BurstKey, 2 * perSecond));
-
-        builder.Services.AddRateLimiter(o =>
+        builder.Services.AddSingleton(Settings(builder.Configuration));
+        builder.Services.AddSingleton<SharedTokenBucket>();
+        builder.Services.AddSingleton<SharedRateLimiter>();
+        builder.Services.AddHostedService<SharedTokenBucketUpkeep>();
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IServiceProvider>((o, services) =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(PolicyName, context =>
-                context.User.FindFirstValue(InternalToken.TenantClaim) is { } tenant
-                    ? RateLimitPartition.GetTokenBucketLimiter(tenant, _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = burst,
-                        TokensPerPeriod = perSecond,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                        QueueLimit = 0,
-                    })
-                    : RateLimitPartition.GetNoLimiter(""));
+            o.GlobalLimiter = services.GetRequiredService<SharedRateLimiter>();
             o.OnRejected = RejectAsync;
         });
         return builder;
@@ -53,7 +58,7 @@ public static class TenantRateLimiting
                 Type = "https://tools.ietf.org/html/rfc6585#section-4",
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = "Too many requests.",
-                Detail = $"The tenant is over its rate; retry after {seconds} s.",
+                Detail = $"Over the rate limit (per tenant, or per client address without a tenant's key); retry after {seconds} s.",
             },
         });
     }

@@ -21,9 +21,14 @@ public sealed class ApiKey
     /// <summary>Null: every scope (a tenant's first key, and keys issued before scopes existed).</summary>
     public IReadOnlyList<string>? Scopes { get; set; }
 
+    /// <summary>After this instant the key is refused (401); null: it does not expire.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    public bool IsExpired(DateTimeOffset now) => ExpiresAt is { } expiry && expiry <= now;
+
     /// <summary>A new key for the tenant and the secret to hand out once; the secret is not kept.</summary>
     public static (ApiKey Key, string Secret) Issue(Guid tenantId, string name, DateTimeOffset now,
-        IReadOnlyList<string>? scopes = null)
+        IReadOnlyList<string>? scopes = null, DateTimeOffset? expiresAt = null)
     {
         var secret = Prefix + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
         var key = new ApiKey
@@ -34,6 +39,7 @@ public sealed class ApiKey
             Name = name,
             CreatedAt = now,
             Scopes = scopes,
+            ExpiresAt = expiresAt,
         };
         return (key, secret);
     }

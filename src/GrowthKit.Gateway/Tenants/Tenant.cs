@@ -6,4 +6,7 @@ public sealed class Tenant
     public Guid Id { get; set; }
     public string Name { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Leads a month (calendar month, UTC) the tenant may send; null: no quota.</summary>
+    public int? LeadsPerMonth { get; set; }
 }

@@ -6,6 +6,7 @@ using GrowthKit.Model;
 using GrowthKit.Refinement.Leads;
 using GrowthKit.Refinement.Proposals;
 using GrowthKit.ServiceDefaults;
+using GrowthKit.ServiceDefaults.Metering;
 using GrowthKit.ServiceDefaults.Resilience;
 using GrowthKit.ServiceDefaults.Tenancy;
 using JasperFx;
@@ -149,6 +150,8 @@ public sealed class DealIntake(IDocumentStore store, KnownLeads leads, Refinemen
                     read.Outcome!, read.Amount, read.ClosedAt ?? now, read.Reason, user.Actor(), now));
             }
             if (started.Count == 0) return outcomes;
+            // Deals accepted: new deal ids only, counted in this transaction.
+            UsageMeter.Queue(session, Storage.RefinementDatabase.Schema, tenant, now, UsageMeter.DealsAccepted, started.Count);
             await session.SaveChangesAsync(token);
             signal.DealsArrived(tenant);
             return outcomes;

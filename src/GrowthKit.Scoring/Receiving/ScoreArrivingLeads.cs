@@ -126,6 +126,7 @@ public sealed class LeadsReceivedConsumer(ScoringDatabase database, IDocumentSto
             ? [new LeadSnapshotsRecorded(batchId, snapshots, now), new LeadsScored(batchId, scores, now)]
             : [new LeadSnapshotsRecorded(batchId, snapshots, now)];
         await ScoreLedger.AppendAsync(store, tx, tenantId, batchId, ct, events);
+        await ScoredSnapshots.MeterAsync(connection, tenantId, scores, now, ct);
         // Recorded, but not scored against a version it breaks: set aside in the same transaction.
         await Quarantine.AddAsync(connection, tenantId,
             scored.Failures.Select(f => (f.Lead.LeadId, f.Lead.Snapshot, (Guid?)f.IcpId, (int?)f.Version, Quarantine.ReasonOf(f.Error))), now, ct);

@@ -215,6 +215,7 @@ public sealed class RescoringWorker(
         {
             var batchId = Guid.CreateVersion7();
             await ScoreLedger.IndexScoresAsync(connection, part.TenantId, batchId, scores, ct);
+            await ScoredSnapshots.MeterAsync(connection, part.TenantId, scores, now, ct);
             indexed = watch.Elapsed;
             await ScoreLedger.AppendAsync(store, tx, part.TenantId, batchId, ct, new LeadsScored(batchId, scores, now));
         }

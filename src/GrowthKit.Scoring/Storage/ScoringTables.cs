@@ -113,7 +113,7 @@ public static class ScoringTables
         {
             await lockCommand.ExecuteNonQueryAsync(ct);
         }
-        await using (var create = new NpgsqlCommand(Ddl, connection, tx))
+        await using (var create = new NpgsqlCommand(Ddl + ScoredSnapshots.Ddl, connection, tx))
         {
             await create.ExecuteNonQueryAsync(ct);
         }

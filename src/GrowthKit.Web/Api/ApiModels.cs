@@ -182,6 +182,11 @@ public sealed record ProposalAccepted(int Version);
 public sealed record TenantCreated(Guid TenantId, string Name, string ApiKey);
 
 /// <summary>GET /api/audit/verify: the tenant's hash chains walked; the first broken link, if any.</summary>
+// Usage: this calendar month (UTC), and the monthly lead quota if the platform set one.
+public sealed record Usage(string Period, long LeadsAccepted, long LeadsScored, long DealsAccepted, UsageQuota? Quota);
+
+public sealed record UsageQuota(int LeadsPerMonth);
+
 public sealed record AuditVerification(bool Ok, long Events, BrokenLink? FirstBroken);
 
 public sealed record BrokenLink(Guid? Stream, long? Sequence, string Reason, string? Service, long? Position);

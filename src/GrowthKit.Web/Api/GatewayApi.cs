@@ -99,6 +99,10 @@ public sealed class GatewayApi(HttpClient http, UserSession session, ILogger<Gat
     public Task<ApiResult<Page<QuarantinedLead>>> QuarantineAsync(int limit = 100, CancellationToken ct = default) =>
         SendAsync<Page<QuarantinedLead>>(HttpMethod.Get, $"/api/leads/quarantine?limit={limit}", ct: ct);
 
+    // Usage
+    public Task<ApiResult<Usage>> UsageAsync(CancellationToken ct = default) =>
+        SendAsync<Usage>(HttpMethod.Get, "/api/usage", ct: ct);
+
     // Audit
     public Task<ApiResult<AuditVerification>> VerifyAuditAsync(CancellationToken ct = default) =>
         SendAsync<AuditVerification>(HttpMethod.Get, "/api/audit/verify", ct: ct);

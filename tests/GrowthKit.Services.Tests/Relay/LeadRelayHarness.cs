@@ -94,12 +94,24 @@ public sealed class LeadRelayHarness : IAsyncLifetime
     }
 
     /// <summary>A client for <paramref name="tenant"/>, as the gateway would forward its requests.</summary>
-    public HttpClient ClientFor(Guid tenant)
+    /// <param name="leadsPerMonth">The tenant's quota, as the gateway puts it in the token.</param>
+    public HttpClient ClientFor(Guid tenant, int? leadsPerMonth = null)
     {
         var address = _leads!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            InternalToken.Create(ServiceHost.TokenKey, "leads", tenant, "alice", Guid.NewGuid(), DateTimeOffset.UtcNow));
+            InternalToken.Create(ServiceHost.TokenKey, "leads", tenant, "alice", Guid.NewGuid(), DateTimeOffset.UtcNow, claims:
+                leadsPerMonth is { } quota ? [new System.Security.Claims.Claim(GrowthKit.ServiceDefaults.Metering.Quotas.LeadsPerMonthClaim, quota.ToString(System.Globalization.CultureInfo.InvariantCulture))] : null));
+        return client;
+    }
+
+    /// <summary>A client with the gateway's platform token, for the service's internal routes.</summary>
+    public HttpClient PlatformClient()
+    {
+        var address = _leads!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            InternalToken.CreatePlatform(ServiceHost.TokenKey, "leads", "platform", DateTimeOffset.UtcNow));
         return client;
     }
 

@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using FluentValidation;
+using GrowthKit.Gateway.Admin.AuditLog;
 using GrowthKit.Gateway.Tenants;
 using GrowthKit.ServiceDefaults;
 using Marten;
@@ -32,7 +34,7 @@ public static class CreateTenantFeature
 
     private static async Task<Results<Created<TenantCreated>, ProblemHttpResult>> Handle(
         CreateTenant request, IValidator<CreateTenant> validator, IDocumentStore store, TimeProvider clock,
-        CancellationToken ct)
+        ClaimsPrincipal admin, CancellationToken ct)
     {
         var validation = await validator.ValidateAsync(request, ct);
         if (!validation.IsValid) return validation.ValidationProblem(StatusCodes.Status400BadRequest);
@@ -44,6 +46,11 @@ public static class CreateTenantFeature
         await using var session = store.LightweightSession();
         session.Insert(tenant);
         session.Insert(key);
+        session.Record(admin, now, AdminActions.TenantCreated, tenant.Id, new Dictionary<string, string?>
+        {
+            ["name"] = tenant.Name,
+            ["keyId"] = key.KeyId.ToString(),
+        });
         await session.SaveChangesAsync(ct);
 
         return TypedResults.Created($"/admin/tenants/{tenant.Id}", new TenantCreated(tenant.Id, tenant.Name, secret));

@@ -9,9 +9,10 @@ public sealed record TenantView(Guid TenantId, string Name, DateTimeOffset Creat
 
 
 /// <summary>Key names and ids only: the secrets are not stored, and their hashes are never shown.</summary>
-public sealed record ApiKeyView(Guid KeyId, string Name, DateTimeOffset CreatedAt);
+public sealed record ApiKeyView(Guid KeyId, string Name, DateTimeOffset CreatedAt, IReadOnlyList<string> Scopes, DateTimeOffset? ExpiresAt);
 
-public sealed record TenantDetails(Guid TenantId, string Name, DateTimeOffset CreatedAt, IReadOnlyList<ApiKeyView> ApiKeys);
+public sealed record TenantDetails(Guid TenantId, string Name, DateTimeOffset CreatedAt, IReadOnlyList<ApiKeyView> ApiKeys,
+    int? LeadsPerMonth);
 
 public static class ReadTenantsFeature
 {
@@ -56,6 +57,7 @@ public static class ReadTenantsFeature
             .OrderBy(k => k.CreatedAt)
             .ToListAsync(ct);
         return TypedResults.Ok(new TenantDetails(tenant.Id, tenant.Name, tenant.CreatedAt,
-            [.. keys.Select(k => new ApiKeyView(k.KeyId, k.Name, k.CreatedAt))]));
+            [.. keys.Select(k => new ApiKeyView(k.KeyId, k.Name, k.CreatedAt, k.Scopes ?? Authorization.ApiScopes.Known, k.ExpiresAt))],
+            tenant.LeadsPerMonth));
     }
 }

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using GrowthKit.Gateway.Admin.AuditLog;
 using GrowthKit.Gateway.Tenants;
 using GrowthKit.ServiceDefaults;
 using Marten;
@@ -18,7 +20,8 @@ public static class RevokeApiKeyFeature
 
     /// <summary>The key is deleted, not flagged: every request looks its key up, so the next one fails.</summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> Handle(
-        Guid tenantId, Guid keyId, IDocumentStore store, CancellationToken ct)
+        Guid tenantId, Guid keyId, IDocumentStore store, TimeProvider clock, ClaimsPrincipal admin,
+        CancellationToken ct)
     {
         await using var session = store.LightweightSession();
         var key = await session.Query<ApiKey>()
@@ -26,6 +29,11 @@ public static class RevokeApiKeyFeature
         if (key is null) return ApiDefaults.NotFoundProblem("API key");
 
         session.Delete(key);
+        session.Record(admin, clock.GetUtcNow(), AdminActions.ApiKeyRevoked, tenantId, new Dictionary<string, string?>
+        {
+            ["keyId"] = key.KeyId.ToString(),
+            ["name"] = key.Name,
+        });
         await session.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using GrowthKit.Model;
 using GrowthKit.ServiceDefaults;
+using GrowthKit.ServiceDefaults.Metering;
 using GrowthKit.ServiceDefaults.Resilience;
 using GrowthKit.ServiceDefaults.Tenancy;
 using JasperFx;
@@ -29,6 +30,7 @@ public sealed record LeadsRead(IReadOnlyList<IntakeLead>? Leads, ProblemHttpResu
 internal static class LeadIntake
 {
     public const int MaxBodyBytes = 512 * 1024;
+    public const string LeadsSchema = "leads";
     private static readonly LeadValidator Validator = new();
 
     public static async Task<Results<StoredAnswer, ProblemHttpResult>> HandleAsync(HttpRequest request, ClaimsPrincipal user,
@@ -68,7 +70,9 @@ internal static class LeadIntake
                     }
                 }
 
-                await RecordAsync(session, appender, [.. leads.Select(l => l.Command).OfType<ReceiveLead>()], now, token);
+                var recorded = await RecordAsync(session, appender, [.. leads.Select(l => l.Command).OfType<ReceiveLead>()], now, token);
+                // Leads accepted: new leads and new snapshots only, counted in this transaction.
+                UsageMeter.Queue(session, LeadsSchema, tenant, now, UsageMeter.LeadsAccepted, recorded, user.LeadsPerMonth());
                 if (key is not null)
                 {
                     var document = new IdempotentAnswer(Idempotency.DocumentId(tenant, key), key, fingerprint!,
@@ -83,6 +87,10 @@ internal static class LeadIntake
                 await session.SaveChangesAsync(token);
                 return outcome!;
             }, ct);
+        }
+        catch (Exception e) when (UsageMeter.IsQuotaExceeded(e))
+        {
+            return UsageMeter.QuotaExceeded(request.HttpContext, clock.GetUtcNow(), user.LeadsPerMonth() ?? 0);
         }
         catch (Exception e) when (Failures.IsConflict(e))
         {
