@@ -158,7 +158,7 @@ public static class FamilyBenchmark
         var s = r.Settings;
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Market family (offline, the service's refiner; settings chosen on seeds {string.Join(", ", TuningSeeds)}: λ {s.Lambda}, {s.SignificantErrors} SE, "
+            $"Market family (offline, the service's refiner; settings {(r.Tuning.Count > 0 ? $"chosen on seeds {string.Join(", ", TuningSeeds)}" : "the defaults (--no-tune)")}: λ {s.Lambda}, {s.SignificantErrors} SE, "
             + $"weight step 1/{s.WeightSteps}, guardrail {MaxWeightChange} points per version, {s.NumericBins} learned ranges per numeric field, noise level {s.NoiseLevel}; reported on seeds 101–{100 + r.Runs.Select(x => x.Seed).Distinct().Count()}):"));
         var rows = r.Runs.GroupBy(x => x.Shape).Select(g => new[]
         {
