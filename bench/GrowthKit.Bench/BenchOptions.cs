@@ -24,7 +24,9 @@ public sealed record BenchOptions(
     int Rounds = 25,
     bool AutoMode = false,
     bool Offline = false,
-    int MaxWeightChange = 20)
+    int MaxWeightChange = 20,
+    int FamilySeeds = 5,
+    bool Tune = true)
 {
     public const string Throughput = "throughput";
     public const string Refinement = "refinement";
@@ -34,12 +36,14 @@ public sealed record BenchOptions(
                             [--warmup 2000] [--seed 4711] [--timeout-minutes 15] [--no-traces] [--no-durable]
                             [--results bench/results] [--data-dir DIR]
                bench/run.sh refinement [--companies 6000] [--deal-share 0.75] [--rounds 25] [--max-weight-change 20]
-                            [--auto] [--offline]
+                            [--auto] [--offline] [--family-seeds 5] [--no-tune]
                             [--seed 4711] [--timeout-minutes 15] [--no-durable] [--results bench/results]
           refinement: a synthetic market with a hidden win probability; the stated ICP, leads and training
           deals go through the gateway, proposals are accepted for up to --rounds rounds (--auto: the
           service's auto mode instead; --max-weight-change: the guardrail per version), and the holdout AUCs are printed. --offline skips the system
           (market, regression, stated/truth AUCs, and the service's refiner run in process round by round: a 5-second tuning loop).
+          Both forms end with the market family (offline): 4 shapes × --family-seeds seeds (0: none), the refiner's settings
+          chosen on tuning seeds (--no-tune: the defaults), gaps to the regression, calibration and the learning curve.
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -80,6 +84,8 @@ public sealed record BenchOptions(
                 "--max-weight-change" => options with { MaxWeightChange = Number(1) },
                 "--auto" => options with { AutoMode = true },
                 "--offline" => options with { Offline = true },
+                "--family-seeds" => options with { FamilySeeds = Number(0) },
+                "--no-tune" => options with { Tune = false },
                 "--results" => options with { ResultsDir = Value() },
                 "--data-dir" => options with { DataDir = Path.GetFullPath(Value()) },
                 "-h" or "--help" => throw new ArgumentException(Usage),

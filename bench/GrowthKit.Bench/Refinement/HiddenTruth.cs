@@ -78,13 +78,17 @@ public static class HiddenTruth
     public static double Probability(MarketCompany c, double intercept) => 1 / (1 + Math.Exp(-Logit(c, intercept)));
 
     /// <summary>The intercept at which the mean win probability over <paramref name="companies"/> is <paramref name="winRate"/> (bisection).</summary>
-    public static double InterceptFor(IReadOnlyList<MarketCompany> companies, double winRate)
+    public static double InterceptFor(IReadOnlyList<MarketCompany> companies, double winRate) =>
+        InterceptFor(companies, winRate, Logit);
+
+    /// <summary>As above, for any logit.</summary>
+    public static double InterceptFor(IReadOnlyList<MarketCompany> companies, double winRate, Func<MarketCompany, double, double> logit)
     {
         double lo = -12, hi = 6;
         for (var i = 0; i < 60; i++)
         {
             var mid = (lo + hi) / 2;
-            var mean = companies.Count == 0 ? winRate : companies.Average(c => Probability(c, mid));
+            var mean = companies.Count == 0 ? winRate : companies.Average(c => 1 / (1 + Math.Exp(-logit(c, mid))));
             if (mean < winRate) lo = mid; else hi = mid;
         }
         return (lo + hi) / 2;

@@ -10,9 +10,11 @@ namespace GrowthKit.Bench.Refinement;
 /// (<see cref="IcpScorer"/> over the lead as <see cref="LeadNormalizer"/> stores it), so a holdout can
 /// be judged under any version without pushing its outcomes into the system.
 /// </summary>
-public sealed class LocalScoring(SyntheticMarket market)
+public sealed class LocalScoring(IReadOnlyList<MarketCompany> companies)
 {
-    private readonly JsonElement[] _leads = [.. market.Companies.Select(c =>
+    public LocalScoring(SyntheticMarket market) : this(market.Companies) { }
+
+    private readonly JsonElement[] _leads = [.. companies.Select(c =>
         LeadJson.ToElement(LeadNormalizer.Normalize(JsonSerializer.Deserialize<Lead>(SyntheticMarket.LeadJson(c), ModelJson.Options)!)))];
 
     public static IcpDefinition Parse(JsonNode definition) =>

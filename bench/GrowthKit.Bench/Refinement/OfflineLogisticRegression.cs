@@ -37,11 +37,24 @@ public sealed class OfflineLogisticRegression
         yield return "company.industry=" + c.Industry;
         yield return "company.employeeCount=" + (Taxonomy.CompanySizes.FirstOrDefault(b => c.EmployeeCount >= b.Min && (b.Max is null || c.EmployeeCount <= b.Max))?.Value ?? "?");
         yield return "company.country=" + c.Country;
+        yield return "company.annualRevenue=" + RevenueBand(c.AnnualRevenue);
         foreach (var s in c.Signals) yield return "signals=" + s;
         foreach (var p in c.PainPoints) yield return "painPoints=" + p;
         yield return "contact.seniority=" + c.Seniority;
         yield return "contact.department=" + c.Department;
     }
+
+    /// <summary>Revenue in fixed bands (a decade of log-revenue, halved), "unknown" when not given.</summary>
+    public static string RevenueBand(long? revenue) => revenue switch
+    {
+        null => "unknown",
+        < 1_000_000 => "<1M",
+        < 5_000_000 => "1M-5M",
+        < 20_000_000 => "5M-20M",
+        < 100_000_000 => "20M-100M",
+        < 500_000_000 => "100M-500M",
+        _ => "500M+",
+    };
 
     public static OfflineLogisticRegression Fit(IReadOnlyList<MarketDeal> training)
     {
@@ -94,6 +107,7 @@ public sealed class OfflineLogisticRegression
             if (weight == 0) continue;
             var (field, value) = (feature[..feature.IndexOf('=')], feature[(feature.IndexOf('=') + 1)..]);
             var criterion = new JsonObject { ["key"] = $"f{criteria.Count + 1}", ["field"] = field };
+            if (field == "company.annualRevenue") continue; // fixed bands of revenue have no criterion here
             if (field == "company.employeeCount" && Taxonomy.FindSizeBand(value) is { } band)
             {
                 if (band.Max is { } max)

@@ -62,8 +62,17 @@ public sealed class RefinementBenchmark(BenchOptions options, RefinementResults 
             results.Failure ??= $"{e.GetType().Name}: {e.Message}";
             Console.Error.WriteLine($"\nBENCHMARK FAILED at step \"{results.FailedStep}\": {e}");
         }
+        FamilyResults? family = null;
+        if (options.FamilySeeds > 0 && exitCode == 0)
+        {
+            Console.WriteLine($"\nMarket family: 4 shapes × {options.FamilySeeds} seeds{(options.Tune ? ", settings tuned on seeds 1 and 2 first" : "")}…");
+            FamilyBenchmark.MaxWeightChange = options.MaxWeightChange;
+            family = FamilyBenchmark.Run(options.FamilySeeds, options.Tune);
+            results.Family = FamilyBenchmark.ToJson(family);
+        }
         results.TotalSeconds = clock.Elapsed.TotalSeconds;
         RefinementReport.Print(results);
+        if (family is not null) FamilyBenchmark.Print(family);
         var file = RefinementReport.Write(results, options.ResultsDir);
         Console.WriteLine($"\nResults: {file}");
         if (exitCode == 0 && !bench.SelfCheck()) exitCode = 1;

@@ -113,7 +113,7 @@ public static class RefinementReport
 
     private static string Share(int part, int whole) => whole == 0 ? "—" : ((double)part / whole).ToString("P0", Invariant);
 
-    private static void PrintTable(string[] header, IReadOnlyList<string[]> rows)
+    internal static void PrintTable(string[] header, IReadOnlyList<string[]> rows)
     {
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
         string Line(string[] cells) => string.Join("  ", cells.Select((c, i) =>

@@ -27,6 +27,8 @@ public sealed class RefinementResults
     public required BenchOptions Options { get; init; }
 
     public MarketFigures? Market { get; set; }
+    /// <summary>Issue 15's family of markets (offline), when run.</summary>
+    public System.Text.Json.Nodes.JsonNode? Family { get; set; }
     public AucFigures? Holdout { get; set; }
     public AucFigures? Training { get; set; }
     /// <summary>Logistic minus refined holdout AUC, with its 95 % paired-bootstrap interval.</summary>

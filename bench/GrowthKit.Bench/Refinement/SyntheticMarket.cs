@@ -95,7 +95,7 @@ public sealed class SyntheticMarket
         HoldoutFrom = Holdout.Count > 0 ? Holdout[0].ClosedAt : DateTimeOffset.MaxValue;
     }
 
-    private static MarketCompany Draw(int index, Random random)
+    internal static MarketCompany Draw(int index, Random random)
     {
         string Pick((string Value, double Share)[] values)
         {
@@ -119,7 +119,7 @@ public sealed class SyntheticMarket
             Pick(Seniorities), Pick(Departments), WinProbability: 0);
     }
 
-    private static double Normal(Random random) =>
+    internal static double Normal(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     private static string Capitalise(string s) => char.ToUpperInvariant(s[0]) + s[1..];

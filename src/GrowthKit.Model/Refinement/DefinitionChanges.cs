@@ -7,8 +7,8 @@ namespace GrowthKit.Model;
 /// <summary>
 /// One change a proposal makes to a definition. <see cref="Kind"/> is <c>addCriterion</c>,
 /// <c>removeCriterion</c>, <c>addValues</c>, <c>removeValues</c>, <c>changeWeight</c>,
-/// <c>changeRange</c> or <c>changeCriterion</c> (field, operator or value); the other members say
-/// what changed, as far as they apply.
+/// <c>changeRange</c>, <c>changeCriterion</c> (field, operator or value), <c>addDisqualifier</c>,
+/// <c>removeDisqualifier</c> or <c>changeTiers</c>; the other members say what changed, as far as they apply.
 /// </summary>
 public sealed record DefinitionChange(
     string Kind,
@@ -19,7 +19,10 @@ public sealed record DefinitionChange(
     decimal? WeightTo = null,
     ValueRange? RangeFrom = null,
     ValueRange? RangeTo = null,
-    Criterion? Criterion = null);
+    Criterion? Criterion = null,
+    Disqualifier? Disqualifier = null,
+    Tiers? TiersFrom = null,
+    Tiers? TiersTo = null);
 
 public sealed record ValueRange(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] decimal? Min,
@@ -34,6 +37,9 @@ public static class DefinitionChanges
     public const string ChangeWeight = "changeWeight";
     public const string ChangeRange = "changeRange";
     public const string ChangeCriterion = "changeCriterion";
+    public const string AddDisqualifier = "addDisqualifier";
+    public const string RemoveDisqualifier = "removeDisqualifier";
+    public const string ChangeTiers = "changeTiers";
 
     /// <summary>The criterion changes from <paramref name="from"/> to <paramref name="to"/> (keys compared case-insensitively).</summary>
     public static IReadOnlyList<DefinitionChange> Between(IcpDefinition from, IcpDefinition to)
@@ -72,6 +78,17 @@ public static class DefinitionChanges
 
         changes.AddRange((to.Criteria ?? []).Where(c => !before.ContainsKey(c.Key!))
             .Select(c => new DefinitionChange(AddCriterion, c.Key!, c.Field, c.Values, WeightTo: c.Weight, Criterion: c)));
+
+        var disqualifiersBefore = (from.Disqualifiers ?? []).ToDictionary(d => d.Key!, StringComparer.OrdinalIgnoreCase);
+        var disqualifiersAfter = (to.Disqualifiers ?? []).ToDictionary(d => d.Key!, StringComparer.OrdinalIgnoreCase);
+        changes.AddRange((from.Disqualifiers ?? []).Where(d => !disqualifiersAfter.ContainsKey(d.Key!))
+            .Select(d => new DefinitionChange(RemoveDisqualifier, d.Key!, d.Field, d.Values, Disqualifier: d)));
+        changes.AddRange((to.Disqualifiers ?? []).Where(d => !disqualifiersBefore.ContainsKey(d.Key!))
+            .Select(d => new DefinitionChange(AddDisqualifier, d.Key!, d.Field, d.Values, Disqualifier: d)));
+
+        var (tiersFrom, tiersTo) = (from.Tiers ?? Tiers.Default, to.Tiers ?? Tiers.Default);
+        if (tiersFrom.EffectiveA != tiersTo.EffectiveA || tiersFrom.EffectiveB != tiersTo.EffectiveB || tiersFrom.EffectiveC != tiersTo.EffectiveC)
+            changes.Add(new DefinitionChange(ChangeTiers, "tiers", TiersFrom: tiersFrom, TiersTo: tiersTo));
         return changes;
     }
 
@@ -85,11 +102,15 @@ public static class DefinitionChanges
         AddValues => $"{c.Key} + {Join(c.Values)}",
         RemoveValues => $"{c.Key} − {Join(c.Values)}",
         ChangeWeight => $"{c.Key} weight {N(c.WeightFrom)} → {N(c.WeightTo)}",
+        AddDisqualifier => $"disqualify {c.Field} {Text(c.Disqualifier)} ({c.Key})",
+        RemoveDisqualifier => $"stop disqualifying {c.Field} {Text(c.Disqualifier)} ({c.Key})",
+        ChangeTiers => $"tiers A/B/C {N(c.TiersFrom?.EffectiveA)}/{N(c.TiersFrom?.EffectiveB)}/{N(c.TiersFrom?.EffectiveC)} → "
+                       + $"{N(c.TiersTo?.EffectiveA)}/{N(c.TiersTo?.EffectiveB)}/{N(c.TiersTo?.EffectiveC)}",
         ChangeRange => $"{c.Key} range {N(c.RangeFrom?.Min)}–{N(c.RangeFrom?.Max)} → {N(c.RangeTo?.Min)}–{N(c.RangeTo?.Max)}",
         _ => $"{c.Key} becomes {c.Field} {c.Criterion?.Operator} {Text(c.Criterion)} (weight {N(c.WeightTo)})",
     };
 
-    private static string Text(Criterion? c) => c switch
+    private static string Text(ICondition? c) => c switch
     {
         null => "",
         { Values: { Count: > 0 } values } => Join(values),

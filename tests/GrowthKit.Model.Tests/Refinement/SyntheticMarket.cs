@@ -43,14 +43,18 @@ internal static class SyntheticMarket
         + (department == "sales" ? -0.8 : 0);
 
     /// <summary><paramref name="count"/> closed deals, one a day from 2025-01-01, the outcome drawn from the hidden truth.</summary>
-    public static List<ClosedDeal> Deals(int count, int seed)
+    public static List<ClosedDeal> Deals(int count, int seed) => Deals(count, seed, (_, logit) => logit);
+
+    /// <summary>As above, with the hidden truth changed by <paramref name="truth"/> (the lead and the usual log-odds in, log-odds out).</summary>
+    public static List<ClosedDeal> Deals(int count, int seed, Func<JsonElement, double, double> truth)
     {
         var random = new Random(seed);
         var start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
         var deals = new List<ClosedDeal>();
         for (var i = 0; i < count; i++)
         {
-            var (lead, logit) = Lead(random, $"lead-{i}");
+            var (lead, usual) = Lead(random, $"lead-{i}");
+            var logit = truth(lead, usual);
             var won = random.NextDouble() < 1 / (1 + Math.Exp(-logit));
             deals.Add(new ClosedDeal($"deal-{i:D5}", lead, won, start.AddHours(i * 6)));
         }
