@@ -42,6 +42,11 @@ public sealed class ParameterBoundsTransformer : IOpenApiOperationTransformer
                 case "cursor" when isString && schema.Format != "uuid":
                     schema.MaxLength = Paging.MaxCursorLength;
                     continue;
+                case "period" when isString:
+                    // A usage period is a month, YYYY-MM.
+                    schema.MaxLength = 7;
+                    schema.Pattern = "^[0-9]{4}-[0-9]{2}$";
+                    continue;
                 case "icpId" when isString:
                     schema.MaxLength = ValidationRulesSchemaTransformer.GuidLength;
                     continue;

@@ -31,6 +31,8 @@ public sealed class ValidationRulesSchemaTransformer : IOpenApiSchemaTransformer
     {
         // A GUID is 36 characters in the form the API reads and writes.
         if (schema.Format == "uuid" && schema.MaxLength is null) schema.MaxLength = GuidLength;
+        // An instant is read as ISO 8601, never longer than this.
+        if (schema.Format == "date-time" && schema.MaxLength is null) schema.MaxLength = ParameterBoundsTransformer.InstantLength;
         if (schema.Properties is not { Count: > 0 }) return Task.CompletedTask;
         foreach (var property in context.JsonTypeInfo.Properties)
         {

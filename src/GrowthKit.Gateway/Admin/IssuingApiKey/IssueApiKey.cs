@@ -30,8 +30,9 @@ internal sealed class IssueApiKeyRules : AbstractValidator<IssueApiKey>
     {
         RuleForEach(x => x.Scopes)
             .OneOf(ApiScopes.Known)
-            .WithMessage(s => $"Unknown scope; known scopes: {string.Join(", ", ApiScopes.Known)}.");
-        RuleFor(x => x.Scopes).MaxItems(ApiScopes.Known.Count);
+            .WithMessage(s => $"Unknown scope; known scopes: {string.Join(", ", ApiScopes.Known)}.")
+            .OverridePropertyName("scopes");
+        RuleFor(x => x.Scopes).MaxItems(ApiScopes.Known.Count).OverridePropertyName("scopes");
         RuleFor(x => x.Scopes).NotEmpty().When(x => x.Scopes is not null)
             .WithMessage("A key needs at least one scope; leave scopes out for a key with every scope.")
             .OverridePropertyName("scopes");

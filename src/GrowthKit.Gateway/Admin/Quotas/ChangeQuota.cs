@@ -9,7 +9,8 @@ namespace GrowthKit.Gateway.Admin.Quotas;
 
 /// <param name="LeadsPerMonth">Leads a calendar month (UTC) the tenant may send; null removes the quota.</param>
 public sealed record ChangeQuota(
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] int? LeadsPerMonth);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)]
+    [property: System.ComponentModel.DataAnnotations.Range(0, ChangeQuotaFeature.MaxLeadsPerMonth)] int? LeadsPerMonth);
 
 public sealed record Quota(int LeadsPerMonth);
 
