@@ -140,11 +140,7 @@ public static class UsageMeter
         {
             await using var connection = store.Storage.Database.CreateConnection();
             await connection.OpenAsync(cancellationToken);
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-            // Instances starting together must not race on CREATE ... IF NOT EXISTS.
-            await using var command = new NpgsqlCommand($"""
-                select pg_advisory_xact_lock(hashtext('growthkit-usage-{schema}'));
-                do $$ begin if to_regnamespace('{schema}') is null then create schema {schema}; end if; end $$; -- the service's role may not create schemas
+            await HandWrittenTables.ApplyAsync(connection, $"growthkit-usage-{schema}", schema, $"""
                 create table if not exists {schema}.{Table} (
                     tenant_id uuid not null,
                     period text not null,
@@ -153,9 +149,7 @@ public static class UsageMeter
                     quota bigint,
                     primary key (tenant_id, period, counter),
                     constraint {QuotaConstraint} check (quota is null or count <= quota));
-                """, connection, tx);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            await tx.CommitAsync(cancellationToken);
+                """, cancellationToken);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,3 +1,4 @@
+using GrowthKit.ServiceDefaults;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
@@ -63,19 +64,13 @@ public sealed class SharedTokenBucket(IDocumentStore store, TimeProvider clock)
     {
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        // Replicas starting together must not race on CREATE ... IF NOT EXISTS.
-        await using var command = new NpgsqlCommand($"""
-            select pg_advisory_xact_lock(hashtext('growthkit-gateway-rate-buckets'));
-            do $$ begin if to_regnamespace('{Schema}') is null then create schema {Schema}; end if; end $$; -- the service's role may not create schemas
+        await HandWrittenTables.ApplyAsync(connection, "growthkit-gateway-rate-buckets", Schema, $"""
             create unlogged table if not exists {Table} (
                 key text primary key,
                 tokens double precision not null,
                 updated_at timestamptz not null,
                 granted boolean not null);
-            """, connection, tx);
-        await command.ExecuteNonQueryAsync(ct);
-        await tx.CommitAsync(ct);
+            """, ct);
     }
 
     /// <summary>Removes buckets idle for <see cref="IdleLifetime"/>: they would be full anyway.</summary>

@@ -1,3 +1,4 @@
+using GrowthKit.ServiceDefaults;
 using Marten;
 using Npgsql;
 
@@ -13,9 +14,6 @@ public sealed class RefinementDatabase(NpgsqlDataSource dataSource) : IAsyncDisp
     public const string Schema = "refinement";
 
     private const string Ddl = $"""
-        -- Only when missing: where the database is prepared for least privilege the schema exists and belongs to
-        -- this service's role, which may not create schemas.
-        do $$ begin if to_regnamespace('{Schema}') is null then create schema {Schema}; end if; end $$;
         create table if not exists {Schema}.leads (
             tenant_id uuid not null,
             lead_id uuid not null,
@@ -34,16 +32,7 @@ public sealed class RefinementDatabase(NpgsqlDataSource dataSource) : IAsyncDisp
     {
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await using var connection = await OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var lockCommand = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('growthkit-refinement-schema'))", connection, tx))
-        {
-            await lockCommand.ExecuteNonQueryAsync(ct);
-        }
-        await using (var create = new NpgsqlCommand(Ddl, connection, tx))
-        {
-            await create.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
+        await HandWrittenTables.ApplyAsync(connection, "growthkit-refinement-schema", Schema, Ddl, ct);
     }
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();

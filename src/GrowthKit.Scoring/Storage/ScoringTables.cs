@@ -1,3 +1,4 @@
+using GrowthKit.ServiceDefaults;
 using Marten;
 using Npgsql;
 
@@ -14,9 +15,6 @@ public static class ScoringTables
     public const string Schema = "scoring";
 
     public const string Ddl = $"""
-        -- Only when missing: where the database is prepared for least privilege the schema exists and belongs to
-        -- this service's role, which may not create schemas.
-        do $$ begin if to_regnamespace('{Schema}') is null then create schema {Schema}; end if; end $$;
 
         -- A lead's latest snapshot: what re-scoring pages through (by id) and what a lead read starts from.
         create table if not exists {Schema}.leads (
@@ -107,17 +105,10 @@ public static class ScoringTables
     public static async Task EnsureCreatedAsync(IDocumentStore store, ScoringDatabase database, CancellationToken ct)
     {
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        await using var connection = await database.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var lockCommand = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('growthkit-scoring-schema'))", connection, tx))
+        await using (var connection = await database.OpenAsync(ct))
         {
-            await lockCommand.ExecuteNonQueryAsync(ct);
+            await HandWrittenTables.ApplyAsync(connection, "growthkit-scoring-schema", Schema, Ddl + ScoredSnapshots.Ddl, ct);
         }
-        await using (var create = new NpgsqlCommand(Ddl + ScoredSnapshots.Ddl, connection, tx))
-        {
-            await create.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
         await database.DetectCompressionAsync(ct);
     }
 

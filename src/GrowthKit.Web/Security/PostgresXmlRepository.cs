@@ -1,3 +1,4 @@
+using GrowthKit.ServiceDefaults;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Npgsql;
@@ -42,9 +43,7 @@ public sealed class PostgresXmlRepository(NpgsqlDataSource dataSource) : IXmlRep
         try
         {
             using var command = dataSource.CreateCommand(
-                // Only when missing: prepared for least privilege, the schema exists and belongs to the web
-                // app's role, which may not create schemas.
-                $"DO $$ BEGIN IF to_regnamespace('{Schema}') IS NULL THEN CREATE SCHEMA {Schema}; END IF; END $$; " +
+                HandWrittenTables.SchemaIfMissing(Schema) + " " +
                 $"CREATE TABLE IF NOT EXISTS {Table} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, " +
                 "friendly_name text NOT NULL, xml text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())");
             command.ExecuteNonQuery();
