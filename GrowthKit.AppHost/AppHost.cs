@@ -42,6 +42,8 @@ var scoring = builder.AddGrowthKitService<Projects.GrowthKit_Scoring>("scoring",
     .WithDatabaseLogin(logins, "audit", connectionName: "audit")
     .WithEnvironment("GrowthKit__AuditSigningKey", auditSigningKey);
 var refinement = builder.AddGrowthKitService<Projects.GrowthKit_Refinement>("refinement", logins, messaging, internalTokenPublicKey);
+// CRM syncs, CSV imports, score write-back and webhooks: the one service that calls out of the platform.
+var integrations = builder.AddGrowthKitService<Projects.GrowthKit_Integrations>("integrations", logins, messaging, internalTokenPublicKey);
 
 var gateway = builder.AddProject<Projects.GrowthKit_Gateway>("gateway")
     .WithGatewayEndpoint(builder.Configuration["GrowthKit:Port"])
@@ -50,6 +52,7 @@ var gateway = builder.AddProject<Projects.GrowthKit_Gateway>("gateway")
     .WithReference(leads).WaitFor(leads)
     .WithReference(scoring).WaitFor(scoring)
     .WithReference(refinement).WaitFor(refinement)
+    .WithReference(integrations).WaitFor(integrations)
     .WithEnvironment("GrowthKit__InternalTokenPrivateKey", internalTokenPrivateKey)
     .WithEnvironment("GrowthKit__AdminKey", adminKey)
     .WithHttpHealthCheck("/health");

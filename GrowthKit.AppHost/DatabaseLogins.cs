@@ -11,7 +11,7 @@ namespace GrowthKit.AppHost;
 public sealed class DatabaseLogins
 {
     /// <summary>The logins: the services with a schema, and the auditor (reads the chained schemas, owns the audit schema).</summary>
-    public static readonly IReadOnlyList<string> Names = ["gateway", "icp", "leads", "scoring", "refinement", "web", "audit"];
+    public static readonly IReadOnlyList<string> Names = ["gateway", "icp", "leads", "scoring", "refinement", "integrations", "web", "audit"];
 
     private readonly Dictionary<string, IResourceBuilder<IResourceWithConnectionString>> _connections = [];
 

@@ -12,7 +12,7 @@ namespace GrowthKit.DbSetup;
 public static class DatabaseRoles
 {
     /// <summary>The services with a schema of their own: the role is <c>growthkit_{name}</c>, the schema <c>{name}</c>.</summary>
-    public static readonly IReadOnlyList<string> Services = ["gateway", "icp", "leads", "scoring", "refinement", "web"];
+    public static readonly IReadOnlyList<string> Services = ["gateway", "icp", "leads", "scoring", "refinement", "integrations", "web"];
 
     /// <summary>The services whose events are hash-chained (they write the audit schema's chain tables).</summary>
     public static readonly IReadOnlyList<string> Chained = ["icp", "scoring"];

@@ -3,7 +3,7 @@ using Npgsql;
 
 // Prepares the database for the services and exits: 0 when done, 1 with the reason otherwise.
 // Configuration (environment): ConnectionStrings__postgres-admin (a superuser), and one password per
-// role as GrowthKit__Roles__<service> (gateway, icp, leads, scoring, refinement, web, audit).
+// role as GrowthKit__Roles__<service> (gateway, icp, leads, scoring, refinement, integrations, web, audit).
 var admin = Environment.GetEnvironmentVariable("ConnectionStrings__postgres-admin");
 if (string.IsNullOrEmpty(admin))
 {

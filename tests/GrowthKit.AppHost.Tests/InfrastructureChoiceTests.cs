@@ -64,14 +64,14 @@ public sealed class InfrastructureChoiceTests
         var model = await ModelOf("local");
         var projects = model.Resources.OfType<ProjectResource>().ToDictionary(p => p.Name);
 
-        Assert.Equal(["db-setup", "gateway", "icp", "leads", "refinement", "scoring", "web"], projects.Keys.Order());
+        Assert.Equal(["db-setup", "gateway", "icp", "integrations", "leads", "refinement", "scoring", "web"], projects.Keys.Order());
         var external = projects.Values
             .Where(p => p.Annotations.OfType<EndpointAnnotation>().Any(e => e.IsExternal))
             .Select(p => p.Name);
         Assert.Equal(["gateway"], external);
 
         var gatewayWaitsFor = WaitsFor(projects["gateway"]);
-        Assert.Superset(new HashSet<string> { "icp", "leads", "scoring", "refinement" }, gatewayWaitsFor);
+        Assert.Superset(new HashSet<string> { "icp", "leads", "scoring", "refinement", "integrations" }, gatewayWaitsFor);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class InfrastructureChoiceTests
         var projects = model.Resources.OfType<ProjectResource>().ToDictionary(p => p.Name);
         Assert.Contains(database, WaitsFor(projects["db-setup"]));
         var logins = model.Resources.OfType<ConnectionStringResource>().Select(r => r.Name).ToHashSet();
-        foreach (var service in new[] { "icp", "leads", "scoring", "refinement" })
+        foreach (var service in new[] { "icp", "leads", "scoring", "refinement", "integrations" })
         {
             var waits = WaitsFor(projects[service]);
             Assert.Contains("db-setup", waits);

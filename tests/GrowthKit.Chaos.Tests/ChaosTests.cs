@@ -16,7 +16,7 @@ namespace GrowthKit.Chaos.Tests;
 [Collection(ChaosCollection.Name)]
 public sealed class ChaosTests(GrowthKitApp system, ITestOutputHelper output)
 {
-    private static readonly string[] Services = ["icp", "leads", "scoring", "refinement", "gateway"];
+    private static readonly string[] Services = ["icp", "leads", "scoring", "refinement", "integrations", "gateway"];
     private static readonly TimeSpan Lead = TimeSpan.FromSeconds(15);  // the stream runs this long before a fault
     private static readonly TimeSpan Tail = TimeSpan.FromSeconds(20);  // and this long after it
     private readonly ChaosSettings _settings = ChaosSettings.FromEnvironment();

@@ -14,7 +14,7 @@ public sealed class DeadLetterAdminTests(GrowthKitApp system)
         using var admin = system.AdminClient();
         var view = (await admin.GetFromJsonAsync<JsonObject>("/admin/dead-letters"))!;
         var services = view["services"]!.AsArray();
-        Assert.Equal(["icp", "leads", "scoring", "refinement"], services.Select(s => s!["service"]!.GetValue<string>()));
+        Assert.Equal(["icp", "leads", "scoring", "refinement", "integrations"], services.Select(s => s!["service"]!.GetValue<string>()));
         Assert.All(services, s => Assert.Null(s!["error"]));
         // Every consuming endpoint's error queue is listed, e.g. the one issue 10 found messages stranded in.
         Assert.Contains(services.SelectMany(s => s!["queues"]!.AsArray()), q => q!["queue"]!.GetValue<string>() == "scoring-leads-received_error");
@@ -22,7 +22,7 @@ public sealed class DeadLetterAdminTests(GrowthKitApp system)
         using var redrive = await admin.PostAsync("/admin/dead-letters/redrive", null);
         Assert.Equal(HttpStatusCode.OK, redrive.StatusCode);
         var moved = await redrive.ReadObject();
-        Assert.Equal(4, moved["services"]!.AsArray().Count(s => s!["error"] is null));
+        Assert.Equal(5, moved["services"]!.AsArray().Count(s => s!["error"] is null));
 
         var tenant = await system.CreateTenantAsync();
         using var forbidden = await tenant.Api.GetAsync("/admin/dead-letters");

@@ -15,7 +15,7 @@ namespace GrowthKit.EndToEnd.Tests;
 [Collection(GrowthKitCollection.Name)]
 public sealed class FuzzTests(GrowthKitApp system, ITestOutputHelper output)
 {
-    private static readonly string[] Documents = ["icp", "leads", "scoring", "refinement"];
+    private static readonly string[] Documents = ["icp", "leads", "scoring", "refinement", "integrations"];
 
     private static readonly string[] HostileIds =
     [

@@ -20,6 +20,7 @@ public sealed class GatewayTests(GrowthKitApp system)
     [InlineData("leads")]
     [InlineData("scoring")]
     [InlineData("refinement")]
+    [InlineData("integrations")]
     public async Task Serves_each_services_openapi_document(string document)
     {
         using var client = system.App.CreateHttpClient("gateway", "http");

@@ -17,7 +17,7 @@ namespace GrowthKit.EndToEnd.Tests;
 [Collection(GrowthKitCollection.Name)]
 public sealed class LeastPrivilegeTests(GrowthKitApp system)
 {
-    private static readonly string[] Services = ["gateway", "icp", "leads", "scoring", "refinement"];
+    private static readonly string[] Services = ["gateway", "icp", "leads", "scoring", "refinement", "integrations"];
 
     public static TheoryData<string, string> ForeignSchemas()
     {

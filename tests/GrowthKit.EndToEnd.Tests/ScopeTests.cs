@@ -14,7 +14,7 @@ namespace GrowthKit.EndToEnd.Tests;
 [Collection(GrowthKitCollection.Name)]
 public sealed class ScopeTests(GrowthKitApp system, ITestOutputHelper output)
 {
-    private static readonly string[] Documents = ["icp", "leads", "scoring", "refinement"];
+    private static readonly string[] Documents = ["icp", "leads", "scoring", "refinement", "integrations"];
 
     [Fact]
     public async Task Every_route_of_every_service_answers_each_scope_with_allowed_or_403_naming_the_scope()

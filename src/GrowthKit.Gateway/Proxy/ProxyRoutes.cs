@@ -10,7 +10,7 @@ namespace GrowthKit.Gateway.Proxy;
 /// </summary>
 public static class ProxyRoutes
 {
-    public static readonly string[] Services = ["icp", "leads", "scoring", "refinement"];
+    public static readonly string[] Services = ["icp", "leads", "scoring", "refinement", "integrations"];
 
     /// <summary>Bodies above this are refused at the gateway (413); services enforce finer limits.</summary>
     public const long MaxRequestBodySize = 1024 * 1024;
@@ -35,6 +35,12 @@ public static class ProxyRoutes
         Api("proposals", "refinement", "/api/icps/{icpId}/proposals/{**rest}", order: Specific),
         Api("backtest", "refinement", "/api/icps/{icpId}/backtest", order: Specific),
         Api("refinement", "refinement", "/api/icps/{icpId}/refinement", order: Specific),
+
+        Api("integrations", "integrations", "/api/integrations/{**rest}"),
+        Api("webhooks", "integrations", "/api/webhooks/{**rest}"),
+        Api("leads-import", "integrations", "/api/leads/import", "POST", Specific),
+        Api("deals-import", "integrations", "/api/deals/import", "POST", Specific),
+        Api("imports", "integrations", "/api/imports/{**rest}", "GET"),
 
         Api("audit", "scoring", "/api/audit/{**rest}", "GET"),
         AuditKey(),

@@ -1,0 +1,29 @@
+using GrowthKit.ServiceDefaults;
+using GrowthKit.ServiceDefaults.Tenancy;
+
+namespace GrowthKit.Integrations;
+
+/// <summary>
+/// The integrations service: what comes from outside the API (CRM syncs, CSV imports) and what goes
+/// out to tenants' own systems (scores written back to the CRM, webhooks). It talks to the other
+/// services over the broker only, with the contracts in GrowthKit.Contracts, and keeps its own state
+/// in the <see cref="Schema"/> schema.
+/// </summary>
+public static class Extensions
+{
+    public const string Schema = "integrations";
+
+    public static IHostApplicationBuilder AddIntegrationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddGrowthKitApi();
+        builder.AddTenantAuthentication("integrations");
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        // The bus first: anything relaying events publishes into it and must stop before it.
+        builder.AddGrowthKitMessaging("integrations");
+        builder.AddGrowthKitMarten(Schema);
+        return builder;
+    }
+
+    public static WebApplication MapIntegrationApi(this WebApplication app) => app;
+}
