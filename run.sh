@@ -41,6 +41,12 @@ if [ ! -s "$web_dp_key_file" ]; then
   (umask 077; head -c 96 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 48 >"$web_dp_key_file")
 fi
 web_dp_key=$(cat "$web_dp_key_file")
+# And the one that encrypts the integrations service's ring (CRM tokens, webhook secrets): a new one would lose them.
+integrations_dp_key_file="$data/integrations-data-protection-key"
+if [ ! -s "$integrations_dp_key_file" ]; then
+  (umask 077; head -c 96 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 48 >"$integrations_dp_key_file")
+fi
+integrations_dp_key=$(cat "$integrations_dp_key_file")
 
 echo "Building…"
 dotnet build GrowthKit.AppHost -c Release -nologo -v quiet
@@ -51,6 +57,7 @@ dashboard_url=${GROWTHKIT_DASHBOARD_URL:-http://127.0.0.1:18888}
 env "Parameters__admin-key=$admin_key" "Parameters__audit-signing-key=$audit_key" \
   AppHost__BrowserToken="$dashboard_token" \
   "Parameters__web-data-protection-key=$web_dp_key" \
+  "Parameters__integrations-data-protection-key=$integrations_dp_key" \
   GrowthKit__Port="$port" GrowthKit__DataDir="$data" GrowthKit__DurableStorage=true \
   DcpPublisher__WaitForResourceCleanup=true \
   ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \

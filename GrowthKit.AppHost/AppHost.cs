@@ -35,6 +35,10 @@ var auditSigningKey = builder.AddParameter("audit-signing-key",
 var webDataProtectionKey = builder.AddParameter("web-data-protection-key",
     new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
 
+// Likewise for the integrations service's ring (CRM tokens, webhook secrets): a new one would lose them.
+var integrationsDataProtectionKey = builder.AddParameter("integrations-data-protection-key",
+    new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
+
 var icp = builder.AddGrowthKitService<Projects.GrowthKit_Icp>("icp", logins, messaging, internalTokenPublicKey);
 var leads = builder.AddGrowthKitService<Projects.GrowthKit_Leads>("leads", logins, messaging, internalTokenPublicKey);
 // The scoring service serves the audit routes: it verifies every chain with the auditor's login.
@@ -43,7 +47,8 @@ var scoring = builder.AddGrowthKitService<Projects.GrowthKit_Scoring>("scoring",
     .WithEnvironment("GrowthKit__AuditSigningKey", auditSigningKey);
 var refinement = builder.AddGrowthKitService<Projects.GrowthKit_Refinement>("refinement", logins, messaging, internalTokenPublicKey);
 // CRM syncs, CSV imports, score write-back and webhooks: the one service that calls out of the platform.
-var integrations = builder.AddGrowthKitService<Projects.GrowthKit_Integrations>("integrations", logins, messaging, internalTokenPublicKey);
+var integrations = builder.AddGrowthKitService<Projects.GrowthKit_Integrations>("integrations", logins, messaging, internalTokenPublicKey)
+    .WithEnvironment("GrowthKit__DataProtectionKey", integrationsDataProtectionKey);
 
 var gateway = builder.AddProject<Projects.GrowthKit_Gateway>("gateway")
     .WithGatewayEndpoint(builder.Configuration["GrowthKit:Port"])

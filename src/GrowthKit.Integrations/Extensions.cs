@@ -1,4 +1,5 @@
 using GrowthKit.ServiceDefaults;
+using GrowthKit.ServiceDefaults.Security;
 using GrowthKit.ServiceDefaults.Tenancy;
 
 namespace GrowthKit.Integrations;
@@ -13,11 +14,15 @@ public static class Extensions
 {
     public const string Schema = "integrations";
 
+    /// <summary>The Data Protection ring that encrypts what the service must keep secret: CRM tokens, webhook secrets.</summary>
+    public const string DataProtectionApplication = "GrowthKit.Integrations";
+
     public static IHostApplicationBuilder AddIntegrationServices(this IHostApplicationBuilder builder)
     {
         builder.AddGrowthKitApi();
         builder.AddTenantAuthentication("integrations");
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddPersistedDataProtection(DataProtectionApplication, Schema);
 
         // The bus first: anything relaying events publishes into it and must stop before it.
         builder.AddGrowthKitMessaging("integrations");

@@ -1,5 +1,5 @@
 using GrowthKit.Web.Api;
-using GrowthKit.Web.Security;
+using GrowthKit.ServiceDefaults.Security;
 using GrowthKit.Web.Session;
 
 namespace GrowthKit.Web;
@@ -9,6 +9,10 @@ public static class WebAppExtensions
     public const string PathBase = "/app";
     public const string GatewayUrlKey = "GrowthKit:GatewayUrl";
 
+    /// <summary>The web app's Data Protection ring (it protects the API key kept in the tab's session storage and the antiforgery tokens).</summary>
+    public const string DataProtectionApplication = "GrowthKit.Web";
+    public const string DataProtectionSchema = "web";
+
     public static WebApplicationBuilder AddWebApp(this WebApplicationBuilder builder)
     {
         // Framework and wwwroot assets come from the build's static web asset manifest in every
@@ -17,7 +21,7 @@ public static class WebAppExtensions
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddScoped<UserSession>();
-        builder.AddPersistedDataProtection();
+        builder.AddPersistedDataProtection(DataProtectionApplication, DataProtectionSchema);
 
         // The web app is one more API consumer: it calls the public API through the gateway
         // ("gateway" resolves by service discovery) with the signed-in tenant's key.

@@ -1,5 +1,7 @@
 using System.Net;
 using GrowthKit.Web.Security;
+using GrowthKit.ServiceDefaults.Security;
+using GrowthKit.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Playwright;
 using Npgsql;
@@ -88,13 +90,13 @@ public sealed class SecurityTests(WebApp web)
     }
 
     private static ServiceProvider Instance(string connectionString, string secret) =>
-        new ServiceCollection().AddLogging().AddPersistedDataProtection(connectionString, secret).BuildServiceProvider();
+        new ServiceCollection().AddLogging().AddPersistedDataProtection(connectionString, secret, WebAppExtensions.DataProtectionApplication, WebAppExtensions.DataProtectionSchema).BuildServiceProvider();
 
     private static async Task<List<string>> KeyRowsAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"SELECT xml FROM {PostgresXmlRepository.Table}", connection);
+        await using var command = new NpgsqlCommand($"SELECT xml FROM {PostgresXmlRepository.TableIn(WebAppExtensions.DataProtectionSchema)}", connection);
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<string>();
         while (await reader.ReadAsync()) rows.Add(reader.GetString(0));

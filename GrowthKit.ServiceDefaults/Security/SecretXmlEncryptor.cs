@@ -4,12 +4,17 @@ using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.Extensions.Options;
 
-namespace GrowthKit.Web.Security;
+using Microsoft.Extensions.DependencyInjection;
 
-/// <summary>The platform's secret that encrypts the key ring at rest (the AppHost's <c>web-data-protection-key</c>).</summary>
+namespace GrowthKit.ServiceDefaults.Security;
+
+/// <summary>The platform's secret that encrypts a key ring at rest (the AppHost's <c>{service}-data-protection-key</c>).</summary>
 public sealed class KeyRingSecret
 {
     public string Value { get; set; } = "";
+
+    /// <summary>The Data Protection application name; it enters the derived key, so two services' rings never share one.</summary>
+    public string ApplicationName { get; set; } = "";
 
     /// <summary>AES-256 key derived from the secret with HKDF, so the secret's own form does not matter.</summary>
     internal byte[] DeriveKey()
@@ -17,7 +22,7 @@ public sealed class KeyRingSecret
         if (Value.Length < 32)
             throw new InvalidOperationException("The Data Protection key-ring secret must be at least 32 characters.");
         return HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(Value), 32,
-            salt: [], info: "GrowthKit.Web data protection key ring"u8.ToArray());
+            salt: [], info: Encoding.UTF8.GetBytes($"{ApplicationName} data protection key ring"));
     }
 }
 
@@ -44,7 +49,7 @@ public sealed class SecretXmlEncryptor(IOptions<KeyRingSecret> secret) : IXmlEnc
         CryptographicOperations.ZeroMemory(plaintext);
 
         var element = new XElement(ElementName,
-            new XComment(" Encrypted with AES-256-GCM under the platform's web-data-protection-key. "),
+            new XComment(" Encrypted with AES-256-GCM under the platform's data protection key of this service. "),
             new XElement("nonce", Convert.ToBase64String(nonce)),
             new XElement("tag", Convert.ToBase64String(tag)),
             new XElement("value", Convert.ToBase64String(ciphertext)));
