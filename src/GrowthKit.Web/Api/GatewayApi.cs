@@ -12,7 +12,7 @@ namespace GrowthKit.Web.Api;
 /// The public API through the gateway, with the signed-in tenant's key as Bearer token. Every call
 /// answers an <see cref="ApiResult{T}"/>: pages show <see cref="ApiProblem.Message"/> instead of throwing.
 /// </summary>
-public sealed class GatewayApi(HttpClient http, UserSession session, ILogger<GatewayApi> logger)
+public sealed partial class GatewayApi(HttpClient http, UserSession session, ILogger<GatewayApi> logger)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
