@@ -37,12 +37,21 @@ public static class EventStore
                 opts.Events.MetadataConfig.HeadersEnabled = true;
                 opts.Policies.AllDocumentsAreMultiTenanted();
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                // Each service migrates its own schema: one lock per schema, so services starting together
+                // never queue behind each other's migrations (replicas of one service still take turns),
+                // with room for a slow start on a busy machine.
+                opts.ApplyChangesLockId = SchemaLockId(schema);
+                opts.ApplyChangesLockTimeout = TimeSpan.FromMinutes(2);
                 configure?.Invoke(opts);
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(DaemonMode.Solo);
     }
+
+    /// <summary>A stable advisory-lock id per schema (the first four bytes of its SHA-256).</summary>
+    public static int SchemaLockId(string schema) =>
+        BitConverter.ToInt32(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("growthkit-marten-schema:" + schema)), 0);
 
     /// <summary>
     /// Events are relayed to the broker after the request has ended; carrying the W3C trace context
