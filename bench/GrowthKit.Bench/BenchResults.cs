@@ -22,6 +22,8 @@ public sealed class BenchResults
     public double SystemStartSeconds { get; set; }
     public double? LoadAverageAtStart { get; set; }
 
+    public RabbitMqFigures? RawBroker { get; set; }
+    public string? RawBrokerError { get; set; }
     public MassTransitFigures? MassTransit { get; set; }
     public string? MassTransitError { get; set; }
     public CopyFigures? Copy { get; set; }

@@ -36,6 +36,19 @@ public sealed class Benchmark(BenchOptions options, BenchResults results)
         try
         {
             // Baselines first, on an idle system: the same broker and database the services use.
+            step = "baseline: RabbitMQ.Client";
+            Console.WriteLine($"Baseline: raw RabbitMQ.Client publish (persistent, confirmed) + consume of {options.Leads:N0} messages…");
+            try
+            {
+                results.RawBroker = await RabbitMqClientBaseline.RunAsync(system.MessagingConnectionString, leads.Leads, options.PhaseTimeout, ct);
+                Console.WriteLine($"  {results.RawBroker.MessagesPerSecond:N0} msg/s");
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                results.RawBrokerError = $"{e.GetType().Name}: {e.Message}";
+                Console.WriteLine("  failed: " + results.RawBrokerError);
+            }
+
             step = "baseline: MassTransit";
             Console.WriteLine($"Baseline: MassTransit publish+consume of {options.Leads:N0} messages…");
             try

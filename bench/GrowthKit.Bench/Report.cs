@@ -14,12 +14,15 @@ public static class Report
     {
         var copy = r.Copy?.RowsPerSecond;
         var mt = r.MassTransit?.MessagesPerSecond;
+        var raw = r.RawBroker?.MessagesPerSecond;
         var rows = new List<string[]>
         {
             Row("leads accepted / s (HTTP 202)", r.AcceptedPerSecond, "COPY rows/s", copy, null),
-            Row($"leads scored / s, end to end{(r.EndToEndSource == "polling" ? " (≥, polled)" : "")}", r.ScoredPerSecond, "MassTransit msg/s", mt, BenchResults.AimEndToEnd),
+            Row($"leads scored / s, end to end{(r.EndToEndSource == "polling" ? " (≥, polled)" : "")}", r.ScoredPerSecond, "RabbitMQ.Client msg/s", raw, BenchResults.AimEndToEnd),
+            Row("leads scored / s against plain MassTransit", r.ScoredPerSecond, "MassTransit msg/s", mt, null),
             Row("re-scoring / s (startedAt → finishedAt)", r.Rescoring?.ServerLeadsPerSecond, "COPY rows/s", copy, BenchResults.AimRescoring),
             Row("re-scoring / s (publish → finishedAt)", r.Rescoring?.WallLeadsPerSecond, "COPY rows/s", copy, BenchResults.AimRescoring),
+            Row("baseline: RabbitMQ.Client persistent+confirmed msg/s", raw, "", null, null),
             Row("baseline: MassTransit publish+consume msg/s", mt, "", null, null),
             Row("baseline: Npgsql binary COPY rows/s", copy, "", null, null),
         };
@@ -40,6 +43,9 @@ public static class Report
             Console.WriteLine($"  watching for completion cost {w.ProbeRequests} probe reads in {w.ProbeRounds} rounds, then {w.Sweeps} sweep(s) of the list ({w.Pages} pages)");
         if (r.MassTransit is { } m)
             Console.WriteLine($"  MassTransit baseline: {m.Messages:N0} messages, published in {m.PublishSeconds:0.00} s, all consumed after {m.TotalSeconds:0.00} s");
+        if (r.RawBroker is { } b)
+            Console.WriteLine($"  RabbitMQ.Client baseline: {b.Messages:N0} messages, published and confirmed in {b.PublishSeconds:0.00} s, all consumed after {b.TotalSeconds:0.00} s");
+        if (r.RawBrokerError is not null) Console.WriteLine($"  RabbitMQ.Client baseline failed: {r.RawBrokerError}");
         if (r.MassTransitError is not null) Console.WriteLine($"  MassTransit baseline failed: {r.MassTransitError}");
         if (r.CopyError is not null) Console.WriteLine($"  COPY baseline failed: {r.CopyError}");
         if (r.HttpRetries > 0) Console.WriteLine($"  {r.HttpRetries} HTTP retries (429/502/503/504)");

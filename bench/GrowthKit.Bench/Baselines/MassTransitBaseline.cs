@@ -34,7 +34,9 @@ public static class MassTransitBaseline
 
         var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
         {
-            rabbit.Host(uri.Host, (ushort)uri.Port, "/", h =>
+            // The app's user has rights on its own vhost only (amqp://…/growthkit).
+            var virtualHost = uri.AbsolutePath.Trim('/') is { Length: > 0 } path ? Uri.UnescapeDataString(path) : "/";
+            rabbit.Host(uri.Host, (ushort)uri.Port, virtualHost, h =>
             {
                 h.Username(Uri.UnescapeDataString(userInfo[0]));
                 h.Password(userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : "");
