@@ -43,17 +43,19 @@ public static class RabbitMqClientBaseline
             };
             await consuming.BasicConsumeAsync(queue, autoAck: false, consumer, ct);
 
-            // Confirms tracked by the client: each publish completes when the broker has the message.
+            // Confirms tracked by the client: each publish completes when the broker has the message;
+            // at most PublishWindow are outstanding, as with the MassTransit baseline.
             await using var publishing = await connection.CreateChannelAsync(new CreateChannelOptions(
-                publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true,
-                outstandingPublisherConfirmationsRateLimiter: new ThrottlingRateLimiter(PublishWindow)), ct);
+                publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
             var properties = new BasicProperties { Persistent = true, ContentType = "application/json" };
 
             var clock = Stopwatch.StartNew();
+            using var window = new SemaphoreSlim(PublishWindow);
             var publishes = new List<Task>(count);
             foreach (var lead in leads)
             {
-                publishes.Add(publishing.BasicPublishAsync("", queue, mandatory: true, properties, lead, ct).AsTask());
+                await window.WaitAsync(ct);
+                publishes.Add(PublishAsync(lead));
             }
             await Task.WhenAll(publishes);
             var published = clock.Elapsed;
@@ -66,6 +68,12 @@ public static class RabbitMqClientBaseline
                 throw new BenchFailure("baseline: RabbitMQ.Client", $"only {consumed} of {count} messages consumed after {timeout.TotalSeconds:0} s");
             }
             return new RabbitMqFigures(count, published.TotalSeconds, clock.Elapsed.TotalSeconds);
+
+            async Task PublishAsync(byte[] body)
+            {
+                try { await publishing.BasicPublishAsync("", queue, mandatory: true, properties, body, ct); }
+                finally { window.Release(); }
+            }
         }
         finally
         {
