@@ -20,13 +20,14 @@ public sealed record ProposalView(
 
 /// <summary>
 /// The ICP's proposals, newest first; <c>note</c> says why the latest review of the evidence gave no
-/// proposal, when it gave none; <c>reviewedDeals</c> and <c>reviewedAt</c> say what that review saw and
-/// when (null before the first review).
+/// proposal, when it gave none; <c>reviewedVersion</c>, <c>reviewedDeals</c> and <c>reviewedAt</c> say what
+/// that review saw and when (null before the first review).
 /// </summary>
 public sealed record ProposalList(
     IReadOnlyList<ProposalView> Items,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor,
     string? Note,
+    int? ReviewedVersion = null,
     int? ReviewedDeals = null,
     DateTimeOffset? ReviewedAt = null);
 
@@ -137,7 +138,7 @@ public static class ProposalsApi
         var refinement = await session.LoadAsync<IcpRefinement>(icpId, ct) ?? IcpRefinement.Empty(icpId);
         var review = refinement.LastReview;
         return TypedResults.Ok(new ProposalList([.. refinement.Proposals.Reverse().Select(ProposalView.Of)], null,
-            review?.WhyNone, review?.Deals, review?.At));
+            review?.WhyNone, review?.IcpVersion, review?.Deals, review?.At));
     }
 
     private static async Task<Results<Ok<ProposalVersion>, ProblemHttpResult>> Accept(Guid icpId, Guid proposalId,
