@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GrowthKit.Model;
+using GrowthKit.Refinement.Icps;
 using GrowthKit.Refinement.Proposals;
 using GrowthKit.Services.Tests.Refinement;
 
@@ -135,5 +136,19 @@ public sealed class RefinementDeciderTests
         var again = RefinementDecider.Decide(Review(deals), stricter, Now);
         Assert.EndsWith("60/60/5", Assert.Single(again.OfType<EvidenceReviewed>()).Basis);
         Assert.Empty(again.OfType<WinCalibrationFitted>()); // the calibration rests on the version and the deals only
+    }
+
+    [Fact]
+    public void The_known_icp_view_takes_only_a_newer_version()
+    {
+        var definition = JsonSerializer.SerializeToElement(Stated, ModelJson.Options);
+        Contracts.IcpVersionPublished Published(int version) => new(Tenant, IcpId, version, definition, "alice", null, Now.AddHours(version));
+
+        var first = KnownIcp.Decide(Published(1), null);
+        Assert.Equal(new KnownIcp(IcpId, 1, definition, Now.AddHours(1)), first);
+        Assert.Null(KnownIcp.Decide(Published(1), first)); // a redelivery
+        var second = KnownIcp.Decide(Published(2), first);
+        Assert.Equal(2, second!.Version);
+        Assert.Null(KnownIcp.Decide(Published(1), second)); // late, out of order
     }
 }
