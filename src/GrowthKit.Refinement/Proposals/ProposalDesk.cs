@@ -65,6 +65,7 @@ public sealed class ProposalDesk(IDocumentStore store, ClosedDeals closedDeals, 
                 if (events.Count == 0) return new ProposalsState(icp, refinement);
                 stream.AppendMany(events);
                 await session.SaveChangesAsync(token);
+                // Announcing a proposal to other services belongs in RefinementRelay (from the committed ProposalMade), not here.
                 foreach (var made in events.OfType<ProposalMade>())
                 {
                     logger.LogInformation("Proposal {ProposalId} made for ICP {IcpId} v{Version}", made.ProposalId, icpId, made.BaseVersion);
