@@ -52,9 +52,12 @@ public sealed class ProposalTextTests
     }
 
     [Fact]
-    public void A_tier_probability_reads_as_a_percentage_with_its_interval_and_an_empty_tier_as_a_dash()
+    public void A_tier_reads_as_its_win_rate_with_the_interval_beside_its_calibrated_chance_and_an_empty_tier_as_a_dash()
     {
-        Assert.Equal("31.3 % (24 %–39.5 %)", ProposalText.Probability(new TierProbability("A", 48, 15, 0.3125m, 0.24m, 0.395m)));
-        Assert.Equal("—", ProposalText.Probability(new TierProbability("disqualified", 0, 0, null, 0, 1)));
+        var a = new TierProbability("A", 48, 15, 0.3521m, 0.2m, 0.459m);
+        Assert.Equal("31.3 % (20 %–45.9 %)", ProposalText.WinRate(a)); // 15 of 48 = 31.25 %
+        Assert.Equal("35.2 %", ProposalText.Chance(a));
+        var empty = new TierProbability("disqualified", 0, 0, null, 0, 1);
+        Assert.Equal(("—", "—"), (ProposalText.WinRate(empty), ProposalText.Chance(empty)));
     }
 }

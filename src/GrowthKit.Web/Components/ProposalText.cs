@@ -33,9 +33,12 @@ public static class ProposalText
 
     public static string Range(ValueRange? r) => r is null ? "any" : $"{Describe.Number(r.Min)} – {Describe.Number(r.Max)}";
 
-    /// <summary>"31 % (24 %–39 %)": the calibrated chance and the interval of the tier's win rate; "—" for an empty tier.</summary>
-    public static string Probability(TierProbability t) =>
-        t.Probability is { } p ? $"{Describe.Percent(p)} ({Describe.Percent(t.Low)}–{Describe.Percent(t.High)})" : "—";
+    /// <summary>"37.7 % (27.2 %–49.5 %)": the tier's observed win rate and its 95 % interval; "—" for an empty tier.</summary>
+    public static string WinRate(TierProbability t) =>
+        t.Deals == 0 ? "—" : $"{Describe.Percent(Math.Round((decimal)t.Won / t.Deals, 4))} ({Describe.Percent(t.Low)}–{Describe.Percent(t.High)})";
+
+    /// <summary>The calibrated chance of winning of the tier's deals (isotonic in the score, so it never falls as scores rise); "—" for an empty tier.</summary>
+    public static string Chance(TierProbability t) => t.Probability is { } p ? Describe.Percent(p) : "—";
 
     private static string Reason(Disqualifier d) => string.IsNullOrWhiteSpace(d.Reason) ? "" : $" ({d.Reason})";
 }
