@@ -40,13 +40,17 @@ public static class Extensions
         });
         builder.AddGrowthKitMarten(RefinementDatabase.Schema, opts =>
         {
-            opts.Schema.For<KnownIcp>();
+            opts.Schema.For<KnownIcp>().UseOptimisticConcurrency(true);
             opts.Events.AddEventType<DealClosed>();
             opts.Projections.Snapshot<Deal>(SnapshotLifecycle.Inline);
-            opts.Events.AddEventTypes([typeof(ProposalMade), typeof(ProposalAccepted), typeof(ProposalRejected), typeof(RefinementSettingsChanged)]);
+            opts.Events.AddEventTypes([typeof(ProposalMade), typeof(ProposalAccepted), typeof(ProposalRejected), typeof(RefinementSettingsChanged),
+                typeof(EvidenceReviewed), typeof(WinCalibrationFitted)]);
             opts.Projections.Snapshot<IcpRefinement>(SnapshotLifecycle.Inline);
+        }).AddSubscriptionWithServices<RefinementRelay>(ServiceLifetime.Singleton, o =>
+        {
+            o.IncludeType<WinCalibrationFitted>();
         });
-        builder.Services.AddHostedService<AutoRefinement>();
+        builder.Services.AddHostedService<EvidenceReaction>();
         return builder;
     }
 

@@ -8,6 +8,7 @@ using GrowthKit.Scoring.Receiving;
 using GrowthKit.Scoring.Reproducing;
 using GrowthKit.Scoring.Rescoring;
 using GrowthKit.Scoring.Storage;
+using GrowthKit.Scoring.WinProbability;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Audit;
 using GrowthKit.ServiceDefaults.Metering;
@@ -38,6 +39,7 @@ public static class Extensions
         {
             bus.AddConsumer<LeadsReceivedConsumer>(typeof(LeadsReceivedEndpoint));
             bus.AddConsumer<IcpVersionPublishedConsumer>();
+            bus.AddConsumer<WinCalibrationFittedConsumer>();
         });
         builder.AddGrowthKitMarten(ScoringTables.Schema, LedgerEventTypes.Register);
         builder.Services.AddHostedService<RescoringWorker>();

@@ -63,10 +63,11 @@ public sealed class RefinementTests(GrowthKitApp system)
         Assert.Equal(1, await api.Publish(icpId));
 
         var market = Market();
+        Guid lastLead;
         using (var pushed = await api.PostAsJsonAsync("/api/leads/batch", new { leads = market.Select(m => m.Lead) }))
         {
             Assert.Equal(HttpStatusCode.Accepted, pushed.StatusCode);
-            var lastLead = Guid.Parse((await pushed.ReadObject())["accepted"]!.AsArray()[^1]!["leadId"]!.GetValue<string>());
+            lastLead = Guid.Parse((await pushed.ReadObject())["accepted"]!.AsArray()[^1]!["leadId"]!.GetValue<string>());
             await api.WaitForLead(lastLead, l => l.Scores().Count == 1);
         }
 
@@ -95,7 +96,19 @@ public sealed class RefinementTests(GrowthKitApp system)
                                                          && v["value"]!.GetValue<string>() == "Manufacturing"
                                                          && v["lift"]!.GetValue<double>() > 1);
 
-        var proposal = (await api.GetFromJsonAsync<JsonObject>($"/api/icps/{icpId}/proposals"))!["items"]!.AsArray().Single()!;
+        // Refinement calibrates version 1 on the deals and tells scoring: each score is read with its chance of winning.
+        Assert.Equal(5, report["winProbability"]!["tiers"]!.AsArray().Count);
+        var calibrated = await api.WaitForLead(lastLead, l => l.Scores().Single()!["winProbability"] is not null);
+        Assert.InRange(calibrated.Scores().Single()!["winProbability"]!.GetValue<double>(), 0, 1);
+        using (var rescored = await api.PostAsJsonAsync($"/api/leads/{lastLead}/rescore", new { icpId, icpVersion = 1 }))
+        {
+            Assert.Equal(HttpStatusCode.OK, rescored.StatusCode);
+            Assert.True((await rescored.ReadObject())["matchesRecorded"]!.GetValue<bool>());
+        }
+
+        // Proposals are made when the deals arrive (a read only reads): wait for the review of all of them.
+        var proposal = (await Until(async () => (await api.GetFromJsonAsync<JsonObject>($"/api/icps/{icpId}/proposals"))!,
+            p => p["reviewedDeals"]?.GetValue<int>() == Deals, "the review of the deals"))["items"]!.AsArray().Single()!;
         Assert.True(proposal["expectedAuc"]!.GetValue<double>() > proposal["currentAuc"]!.GetValue<double>(), proposal.ToJsonString());
         using (var accepted = await api.PostAsync($"/api/icps/{icpId}/proposals/{proposal["proposalId"]}/accept", null))
         {
@@ -122,5 +135,21 @@ public sealed class RefinementTests(GrowthKitApp system)
             await Task.Delay(300);
         }
         Assert.Equal(Deals, progress?["scored"]?.GetValue<int>());
+
+        // Refitted for the new version.
+        await api.WaitForLead(lastLead, l => l.Scores().Single()!["icpVersion"]!.GetValue<int>() == 2
+                                             && l.Scores().Single()!["winProbability"] is not null);
+    }
+
+    private static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var result = await probe();
+            if (done(result)) return result;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited 60 s for {what}.");
+            await Task.Delay(300);
+        }
     }
 }

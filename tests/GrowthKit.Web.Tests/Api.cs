@@ -109,6 +109,24 @@ public static class Api
         }
     }
 
+    /// <summary>Refinement reviews the evidence a moment after deals arrive: waits until its review saw <paramref name="deals"/> deals.</summary>
+    public static async Task WaitForReviewAsync(HttpClient api, Guid icpId, int deals)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        JsonObject? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await api.GetAsync($"/api/icps/{icpId}/proposals");
+            if (response.IsSuccessStatusCode)
+            {
+                last = await response.Content.ReadFromJsonAsync<JsonObject>();
+                if (last?["reviewedDeals"]?.GetValue<int>() == deals) return;
+            }
+            await Task.Delay(300);
+        }
+        Assert.Fail($"Refinement did not review {deals} deals of ICP {icpId} within 60 s; last: {last}");
+    }
+
     /// <summary>Scoring is a message away: waits until the lead has a score.</summary>
     public static async Task WaitForScoreAsync(HttpClient api, Guid leadId)
     {

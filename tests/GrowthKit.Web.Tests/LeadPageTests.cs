@@ -69,12 +69,13 @@ public sealed class LeadPageTests(WebApp web)
     }
 
     [Fact]
-    public async Task Refinement_page_charts_the_gap_report_and_accepts_a_proposal()
+    public async Task Refinement_page_charts_the_gap_report_shows_win_probability_per_tier_and_accepts_a_proposal()
     {
         var (key, api) = await web.CreateTenantAsync();
         var icpId = await Api.CreateIcpAsync(api, Api.ExampleIcp("Refined"));
         await Api.PublishAsync(api, icpId, "first version");
         await Api.SendClosedDealsAsync(api);
+        await Api.WaitForReviewAsync(api, icpId, 300);
 
         var page = await web.SignedInPageAsync(key);
         await web.StepsAsync(page, "refinement", async () =>
@@ -83,8 +84,15 @@ public sealed class LeadPageTests(WebApp web)
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Gap report" })).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator("dl.kpis")).ToContainTextAsync("300");
             await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "Win rate by value" })).ToBeVisibleAsync();
+            // 300 deals, won and lost well over 40 times each: every tier with its chance of winning and interval.
+            var chances = page.GetByRole(AriaRole.Table, new() { Name = "Chance of winning by tier" });
+            await Assertions.Expect(chances.GetByRole(AriaRole.Row)).ToHaveCountAsync(6);
+            await Assertions.Expect(chances.GetByRole(AriaRole.Row).Filter(new() { HasText = "Tier A" })).ToContainTextAsync("%");
             var proposal = page.Locator("li.proposal").Filter(new() { HasText = "pending" });
             await Assertions.Expect(proposal).ToContainTextAsync("expected");
+            // Each change with its evidence in words.
+            await Assertions.Expect(proposal.Locator("ul.change-evidence li").First)
+                .ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"won of \d+ deals|no closed deal has it yet"));
             await web.ScreenshotAsync(page, "20-refinement");
 
             await proposal.GetByRole(AriaRole.Button, new() { Name = "Accept and publish" }).ClickAsync();

@@ -302,7 +302,7 @@ public sealed class RefinementBenchmark(BenchOptions options, RefinementResults 
         for (var round = 1; round <= options.Rounds; round++)
         {
             var wait = round == 1 ? FirstProposalsWait : NextProposalsWait;
-            var (pending, note) = await WaitForProposalsAsync(api, icpId, tried, wait, ct);
+            var (pending, note) = await WaitForProposalsAsync(api, icpId, version, tried, wait, ct);
             if (pending.Count == 0)
             {
                 results.RefinementStopped = note is null
@@ -350,11 +350,12 @@ public sealed class RefinementBenchmark(BenchOptions options, RefinementResults 
     }
 
     /// <summary>
-    /// Pending proposals not tried yet. The service makes a proposal when asked and says in <c>note</c>
-    /// why it has none; such an answer ends the wait (the gap report already showed the version).
+    /// Pending proposals not tried yet. The service reviews the evidence when deals arrive or a version is
+    /// published and says in <c>note</c> why its latest review gave none; such an answer about
+    /// <paramref name="version"/> (<c>reviewedVersion</c>) ends the wait.
     /// </summary>
-    private async Task<(List<JsonNode> Pending, string? Note)> WaitForProposalsAsync(Gateway api, Guid icpId, HashSet<string> tried,
-        TimeSpan wait, CancellationToken ct)
+    private async Task<(List<JsonNode> Pending, string? Note)> WaitForProposalsAsync(Gateway api, Guid icpId, int version,
+        HashSet<string> tried, TimeSpan wait, CancellationToken ct)
     {
         var path = $"/api/icps/{icpId}/proposals";
         var deadline = DateTimeOffset.UtcNow + wait;
@@ -366,7 +367,7 @@ public sealed class RefinementBenchmark(BenchOptions options, RefinementResults 
             var pending = answer.Body.At("items").Items()
                 .Where(p => p.At("status").Text() == "pending" && p.At("proposalId").Text() is { } id && !tried.Contains(id))
                 .ToList();
-            var note = answer.Body.At("note").Text();
+            var note = answer.Body.At("reviewedVersion").AsLong() >= version ? answer.Body.At("note").Text() : null;
             if (pending.Count > 0 || note is not null || DateTimeOffset.UtcNow > deadline) return (pending, note);
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }

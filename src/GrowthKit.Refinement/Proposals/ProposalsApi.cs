@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FluentValidation;
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using GrowthKit.Model;
@@ -17,11 +18,18 @@ public sealed record ProposalView(
         p.CurrentAuc, p.ExpectedAuc, p.Definition, p.Reason, p.ProposedAt, p.Version, p.DecidedBy, p.DecisionReason, p.DecidedAt);
 }
 
-/// <summary>The ICP's proposals, newest first; <c>note</c> says why the current evidence gives no new one, when it does not.</summary>
+/// <summary>
+/// The ICP's proposals, newest first; <c>note</c> says why the latest review of the evidence gave no
+/// proposal, when it gave none; <c>reviewedVersion</c>, <c>reviewedDeals</c> and <c>reviewedAt</c> say what
+/// that review saw and when (null before the first review).
+/// </summary>
 public sealed record ProposalList(
     IReadOnlyList<ProposalView> Items,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor,
-    string? Note);
+    string? Note,
+    int? ReviewedVersion = null,
+    int? ReviewedDeals = null,
+    DateTimeOffset? ReviewedAt = null);
 
 public sealed record ProposalVersion(int Version);
 
@@ -33,6 +41,37 @@ public sealed record RefinementSettingsRequest(
     [property: Range(RefinementRules.EvidenceFloor, int.MaxValue)] int? MinLost,
     decimal? MaxWeightChange);
 
+/// <summary>What a settings request must hold at all (400).</summary>
+public sealed class RefinementSettingsShape : AbstractValidator<RefinementSettingsRequest>
+{
+    public RefinementSettingsShape() =>
+        RuleFor(r => r.Mode).NotNull().WithMessage("'mode' is required: \"manual\" or \"auto\".").OverridePropertyName("mode");
+}
+
+/// <summary>The rules a settings request must keep (422).</summary>
+public sealed class RefinementSettingsRules : AbstractValidator<RefinementSettingsRequest>
+{
+    public RefinementSettingsRules()
+    {
+        RuleFor(r => r.Mode).Must(m => m is null or RefinementModes.Manual or RefinementModes.Auto)
+            .WithMessage(r => $"'mode' is \"manual\" or \"auto\", not \"{r.Mode}\".").OverridePropertyName("mode");
+        RuleFor(r => r.MinWon).Must(n => n is null or >= RefinementRules.EvidenceFloor)
+            .WithMessage($"'minWon' is at least {RefinementRules.EvidenceFloor}: fewer deals cannot carry a change.").OverridePropertyName("minWon");
+        RuleFor(r => r.MinLost).Must(n => n is null or >= RefinementRules.EvidenceFloor)
+            .WithMessage($"'minLost' is at least {RefinementRules.EvidenceFloor}: fewer deals cannot carry a change.").OverridePropertyName("minLost");
+        RuleFor(r => r.MaxWeightChange).Must(c => c is null or > 0 and <= ProposalsApi.MaxWeightChangeLimit)
+            .WithMessage($"'maxWeightChange' lies above 0 and at most {ProposalsApi.MaxWeightChangeLimit}.").OverridePropertyName("maxWeightChange");
+    }
+}
+
+/// <summary>The rules a rejection must keep (422).</summary>
+public sealed class RejectRules : AbstractValidator<RejectRequest>
+{
+    public RejectRules() =>
+        RuleFor(r => r.Reason).Must(reason => reason is null || reason.Length <= GrowthKit.Model.Limits.ReasonLength)
+            .WithMessage($"'reason' must be at most {GrowthKit.Model.Limits.ReasonLength} characters.").OverridePropertyName("reason");
+}
+
 public static class ProposalsApi
 {
     /// <summary>Seconds a client should wait before accepting again after a 503.</summary>
@@ -40,12 +79,18 @@ public static class ProposalsApi
 
     public const decimal MaxWeightChangeLimit = 100;
 
+    private static readonly RefinementSettingsShape SettingsShape = new();
+    private static readonly RefinementSettingsRules SettingsRules = new();
+    private static readonly RejectRules Rejecting = new();
+
     public static RouteGroupBuilder MapProposals(this RouteGroupBuilder group)
     {
         group.MapGet("/{icpId:guid}/proposals", List)
             .WithName("ListProposals")
             .WithSummary("Evidence-backed changes to the published ICP, newest first")
-            .WithDescription($"Nothing is proposed before {RefinementRules.EvidenceFloor} won and {RefinementRules.EvidenceFloor} lost deals "
+            .WithDescription("Reads only: the evidence is reviewed when deals arrive, a version is published or the settings change "
+                             + "(after a quiet moment), and a proposal is made then. "
+                             + $"Nothing is proposed before {RefinementRules.EvidenceFloor} won and {RefinementRules.EvidenceFloor} lost deals "
                              + "(or the ICP's minWon/minLost). Weights come from an L2-regularised logistic regression on the older "
                              + $"{100 - RefinementRules.HoldoutShare * 100}% of the closed deals by closedAt; currentAuc and expectedAuc are "
                              + "measured on the newest ones, which the fit never saw. A proposal from older evidence or for an older version is withdrawn (rejected by \"refinement\").")
@@ -84,11 +129,16 @@ public static class ProposalsApi
         return group;
     }
 
+    /// <summary>Reads only: proposals are made when the evidence changes (<see cref="EvidenceReaction"/>).</summary>
     private static async Task<Results<Ok<ProposalList>, ProblemHttpResult>> List(Guid icpId, ClaimsPrincipal user,
-        ProposalDesk desk, CancellationToken ct)
+        Marten.IDocumentStore store, CancellationToken ct)
     {
-        if (await desk.RefreshAsync(user.TenantId(), icpId, ct) is not { } state) return ApiDefaults.NotFoundProblem("Published ICP");
-        return TypedResults.Ok(new ProposalList([.. state.Refinement.Proposals.Reverse().Select(ProposalView.Of)], null, state.WhyNone));
+        await using var session = store.QuerySession(user.TenantId().ToString());
+        if (await session.LoadAsync<Icps.KnownIcp>(icpId, ct) is null) return ApiDefaults.NotFoundProblem("Published ICP");
+        var refinement = await session.LoadAsync<IcpRefinement>(icpId, ct) ?? IcpRefinement.Empty(icpId);
+        var review = refinement.LastReview;
+        return TypedResults.Ok(new ProposalList([.. refinement.Proposals.Reverse().Select(ProposalView.Of)], null,
+            review?.WhyNone, review?.IcpVersion, review?.Deals, review?.At));
     }
 
     private static async Task<Results<Ok<ProposalVersion>, ProblemHttpResult>> Accept(Guid icpId, Guid proposalId,
@@ -114,8 +164,8 @@ public static class ProposalsApi
     private static async Task<Results<Ok<ProposalView>, ProblemHttpResult>> Reject(Guid icpId, Guid proposalId,
         RejectRequest? request, ClaimsPrincipal user, ProposalDesk desk, CancellationToken ct)
     {
-        if (request?.Reason is { Length: > GrowthKit.Model.Limits.ReasonLength })
-            return ApiDefaults.FieldProblem("reason", $"'reason' must be at most {GrowthKit.Model.Limits.ReasonLength} characters.", StatusCodes.Status422UnprocessableEntity);
+        if (Rejecting.Validate(request ?? new RejectRequest(null)) is { IsValid: false } broken)
+            return broken.ValidationProblem(StatusCodes.Status422UnprocessableEntity);
         var proposal = await desk.RejectAsync(user.TenantId(), icpId, proposalId, user.Actor(), request?.Reason?.Trim(), ct);
         return proposal switch
         {
@@ -137,31 +187,17 @@ public static class ProposalsApi
     private static async Task<Results<Ok<RefinementSettings>, ProblemHttpResult>> ChangeSettings(Guid icpId,
         RefinementSettingsRequest request, ClaimsPrincipal user, ProposalDesk desk, RefinementSignal signal, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        var status = StatusCodes.Status422UnprocessableEntity;
-        if (request.Mode is null)
-        {
-            errors["mode"] = ["'mode' is required: \"manual\" or \"auto\"."];
-            status = StatusCodes.Status400BadRequest;
-        }
-        else if (request.Mode is not (RefinementModes.Manual or RefinementModes.Auto))
-        {
-            errors["mode"] = [$"'mode' is \"manual\" or \"auto\", not \"{request.Mode}\"."];
-        }
-        if (request.MinWon < RefinementRules.EvidenceFloor)
-            errors["minWon"] = [$"'minWon' is at least {RefinementRules.EvidenceFloor}: fewer deals cannot carry a change."];
-        if (request.MinLost < RefinementRules.EvidenceFloor)
-            errors["minLost"] = [$"'minLost' is at least {RefinementRules.EvidenceFloor}: fewer deals cannot carry a change."];
-        if (request.MaxWeightChange is <= 0 or > MaxWeightChangeLimit)
-            errors["maxWeightChange"] = [$"'maxWeightChange' lies above 0 and at most {MaxWeightChangeLimit}."];
-        if (errors.Count > 0) return ApiDefaults.FieldProblems(errors, status);
+        if (SettingsShape.Validate(request) is { IsValid: false } malformed)
+            return malformed.ValidationProblem(StatusCodes.Status400BadRequest);
+        if (SettingsRules.Validate(request) is { IsValid: false } broken)
+            return broken.ValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
         var settings = new RefinementSettings(request.Mode!, request.MinWon ?? RefinementRules.EvidenceFloor,
             request.MinLost ?? RefinementRules.EvidenceFloor, request.MaxWeightChange ?? RefinementRules.DefaultMaxWeightChange);
         var tenant = user.TenantId();
         if (await desk.ChangeSettingsAsync(tenant, icpId, settings, user.Actor(), ct) is not { } refinement)
             return ApiDefaults.NotFoundProblem("Published ICP");
-        if (settings.Mode == RefinementModes.Auto) signal.DealsArrived(tenant);
+        signal.SettingsChanged(tenant, icpId);
         return TypedResults.Ok(refinement.Settings);
     }
 }

@@ -16,6 +16,20 @@ public sealed record ProposalAccepted(Guid IcpId, Guid ProposalId, int Version, 
 /// <summary>Someone rejected the proposal, or refinement withdrew it ("refinement": newer evidence or a newer version).</summary>
 public sealed record ProposalRejected(Guid IcpId, Guid ProposalId, string By, string? Reason, DateTimeOffset At);
 
+/// <summary>
+/// Refinement looked at the evidence <paramref name="Basis"/> names (after deals arrived or a version was
+/// recorded); <paramref name="WhyNone"/> says why it gave no proposal, when it gave none.
+/// </summary>
+public sealed record EvidenceReviewed(Guid IcpId, int IcpVersion, string Basis, int Deals, int Won, string? WhyNone, DateTimeOffset At);
+
+/// <summary>
+/// The closed deals, scored with version <paramref name="IcpVersion"/>, map a score to a chance of winning
+/// (isotonic, <see cref="WinProbabilityCalibration"/>); relayed to scoring as <c>WinCalibrationFitted</c>.
+/// </summary>
+public sealed record WinCalibrationFitted(
+    Guid IcpId, int IcpVersion, string Basis, int Deals, int Won, IReadOnlyList<CalibrationStep> Steps,
+    IReadOnlyList<TierProbability> Tiers, DateTimeOffset At);
+
 public sealed record RefinementSettingsChanged(
     Guid IcpId, string Mode, int MinWon, int MinLost, decimal MaxWeightChange, string By, DateTimeOffset At);
 
@@ -46,12 +60,23 @@ public sealed record Proposal(
     string Reason, DateTimeOffset ProposedAt, int? Version = null, string? DecidedBy = null, string? DecisionReason = null,
     DateTimeOffset? DecidedAt = null);
 
-/// <summary>An ICP's refinement as its stream tells it: settings and proposals, newest last.</summary>
-public sealed record IcpRefinement(Guid Id, RefinementSettings Settings, IReadOnlyList<Proposal> Proposals)
+/// <summary>The latest review of the evidence: what it saw and why it proposed nothing, when it did not.</summary>
+public sealed record Review(int IcpVersion, string Basis, int Deals, int Won, string? WhyNone, DateTimeOffset At);
+
+/// <summary>The latest win calibration: the version it was fitted for and the evidence it saw.</summary>
+public sealed record Calibration(int IcpVersion, string Basis, int Deals, int Won, DateTimeOffset At);
+
+/// <summary>An ICP's refinement as its stream tells it: settings and proposals, newest last; the latest review and calibration.</summary>
+public sealed record IcpRefinement(Guid Id, RefinementSettings Settings, IReadOnlyList<Proposal> Proposals,
+    Review? LastReview = null, Calibration? LastCalibration = null)
 {
     public static IcpRefinement Create(ProposalMade e) => Empty(e.IcpId).Apply(e);
 
     public static IcpRefinement Create(RefinementSettingsChanged e) => Empty(e.IcpId).Apply(e);
+
+    public static IcpRefinement Create(EvidenceReviewed e) => Empty(e.IcpId).Apply(e);
+
+    public static IcpRefinement Create(WinCalibrationFitted e) => Empty(e.IcpId).Apply(e);
 
     public static IcpRefinement Empty(Guid icpId) => new(icpId, RefinementSettings.Default, []);
 
@@ -74,6 +99,16 @@ public sealed record IcpRefinement(Guid Id, RefinementSettings Settings, IReadOn
     public IcpRefinement Apply(RefinementSettingsChanged e) => this with
     {
         Settings = new RefinementSettings(e.Mode, e.MinWon, e.MinLost, e.MaxWeightChange),
+    };
+
+    public IcpRefinement Apply(EvidenceReviewed e) => this with
+    {
+        LastReview = new Review(e.IcpVersion, e.Basis, e.Deals, e.Won, e.WhyNone, e.At),
+    };
+
+    public IcpRefinement Apply(WinCalibrationFitted e) => this with
+    {
+        LastCalibration = new Calibration(e.IcpVersion, e.Basis, e.Deals, e.Won, e.At),
     };
 
     public Proposal? Find(Guid proposalId) => Proposals.FirstOrDefault(p => p.ProposalId == proposalId);

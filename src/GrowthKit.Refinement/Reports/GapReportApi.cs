@@ -23,11 +23,20 @@ public sealed record GapReport(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? WinsRankedAB,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? LossesRankedAB,
     IReadOnlyList<ValueFigures> Values,
-    IReadOnlyList<CriterionFigures> Criteria)
+    IReadOnlyList<CriterionFigures> Criteria,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] WinProbabilityReport? WinProbability)
 {
-    public static GapReport Of(Guid icpId, int version, GapFigures f) =>
-        new(icpId, version, f.ClosedDeals, f.Won, f.Lost, f.WinRate, f.Auc, f.WinsRankedAB, f.LossesRankedAB, f.Values, f.Criteria);
+    public static GapReport Of(Guid icpId, int version, GapFigures f, WinProbabilityCalibration? calibration) =>
+        new(icpId, version, f.ClosedDeals, f.Won, f.Lost, f.WinRate, f.Auc, f.WinsRankedAB, f.LossesRankedAB, f.Values, f.Criteria,
+            calibration is null ? null : new WinProbabilityReport(calibration.Tiers));
 }
+
+/// <summary>
+/// Per tier: its deals and wins, the mean calibrated chance of winning of its deals, and the 95 % (Wilson)
+/// interval of its win rate. Null until there are enough won and lost deals to calibrate (the rule of
+/// <see cref="WinProbabilityCalibration.Fit(IcpDefinition, IReadOnlyList{ClosedDeal})"/>).
+/// </summary>
+public sealed record WinProbabilityReport(IReadOnlyList<TierProbability> Tiers);
 
 public sealed record BacktestRequest(IcpDefinition? Definition);
 
@@ -61,7 +70,9 @@ public static class GapReportApi
             .WithSummary("The published ICP against the closed deals: win rate, AUC, A/B shares, and per value and criterion the win rate with and without it")
             .WithDescription("Each deal's lead (its latest snapshot) is scored with the latest published version. AUC is the Mann-Whitney "
                              + "statistic (ties count one half). Per value: lift = winRate / the overall win rate; shrunkWinRate is the "
-                             + "Beta-binomial estimate (a prior of 10 deals at the overall rate); z and evidence say how clearly it differs from the rest.")
+                             + "Beta-binomial estimate (a prior of 10 deals at the overall rate); z and evidence say how clearly it differs from the rest. "
+                             + "winProbability: per tier the calibrated chance of winning (isotonic in the score) with the 95% interval of its "
+                             + $"win rate; null before {WinProbabilityCalibration.MinWon} won and {WinProbabilityCalibration.MinLost} lost deals.")
             .Produces<GapReport>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{icpId:guid}/backtest", Backtest)
@@ -82,7 +93,8 @@ public static class GapReportApi
         if (await session.LoadAsync<KnownIcp>(icpId, ct) is not { } icp) return ApiDefaults.NotFoundProblem("Published ICP");
         var deals = await closedDeals.LoadAsync(session, tenant, ct);
         var definition = icp.Definition.Deserialize<IcpDefinition>(ModelJson.Options)!;
-        return TypedResults.Ok(GapReport.Of(icpId, icp.Version, GapAnalysis.Analyse(definition, deals)));
+        return TypedResults.Ok(GapReport.Of(icpId, icp.Version, GapAnalysis.Analyse(definition, deals),
+            WinProbabilityCalibration.Fit(definition, deals)));
     }
 
     private static async Task<Results<Ok<BacktestReport>, ProblemHttpResult>> Backtest(Guid icpId, BacktestRequest request,

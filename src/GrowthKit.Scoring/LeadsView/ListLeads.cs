@@ -15,11 +15,12 @@ namespace GrowthKit.Scoring.LeadsView;
 /// <summary>A lead in a ranking: who it is and its score for the latest published version of the ICP.</summary>
 public sealed record ListedLead(Guid LeadId, string ExternalId, JsonElement? Company, ListedScore Score);
 
-/// <summary>API.md's score shape without the breakdown (GET /api/leads/{leadId} has it): a list stays light.</summary>
+/// <summary>API.md's score shape without the breakdown (GET /api/leads/{leadId} has it): a list stays light. <c>winProbability</c> as there.</summary>
 public sealed record ListedScore(
     Guid IcpId, int IcpVersion, int Snapshot, decimal Score, string Tier,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DisqualifiedBy? DisqualifiedBy,
-    string ModelVersion, string InputHash, DateTimeOffset ScoredAt);
+    string ModelVersion, string InputHash, DateTimeOffset ScoredAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? WinProbability);
 
 public static class ListLeadsFeature
 {
@@ -101,14 +102,17 @@ public static class ListLeadsFeature
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)after?.LeadId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = take + 1 });
 
+        var calibrations = await WinCalibrations.LoadAsync(connection, tenantId, [(icp, version)], ct);
         var rows = new List<ListedLead>(take + 1);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             var disqualifiedBy = reader.IsDBNull(6) ? null : new DisqualifiedBy(reader.GetString(6), reader.GetString(7));
+            var score = reader.GetDecimal(4);
             rows.Add(new ListedLead(reader.GetGuid(0), reader.GetString(1), CompanyOf(reader.GetString(2)),
-                new ListedScore(icp, version, reader.GetInt32(3), reader.GetDecimal(4), reader.GetString(5), disqualifiedBy,
-                    reader.GetString(8), reader.GetString(9), reader.GetFieldValue<DateTimeOffset>(10))));
+                new ListedScore(icp, version, reader.GetInt32(3), score, reader.GetString(5), disqualifiedBy,
+                    reader.GetString(8), reader.GetString(9), reader.GetFieldValue<DateTimeOffset>(10),
+                    calibrations.WinProbability(icp, version, score))));
         }
         return TypedResults.Ok(Paging.From(rows, take, r => r,
             r => OpaqueCursor.Write("s", r.Score.Score.ToString(CultureInfo.InvariantCulture), r.LeadId.ToString())));

@@ -65,8 +65,9 @@ public static class ReadLeadsFeature
             order by icp_id, icp_version desc, snapshot desc
             """, tenantId, found.LeadId, ct);
         var scores = await ScoreLedger.ReadScoresAsync(connection, tenantId, places, ct);
+        var calibrations = await WinCalibrations.LoadAsync(connection, tenantId, scores.Select(s => (s.IcpId, s.IcpVersion)), ct);
         return TypedResults.Ok(new LeadResponse(found.LeadId, snapshot.ExternalId, snapshot.Snapshot, snapshot.Lead,
-            snapshot.Raw, [.. scores.Select(ScoreResponse.From)]));
+            snapshot.Raw, ScoreResponse.From(scores, calibrations)));
     }
 
     private static async Task<Results<Ok<Page<ScoreResponse>>, ProblemHttpResult>> Scores(
@@ -88,8 +89,9 @@ public static class ReadLeadsFeature
             offset {skip} limit {take + 1}
             """, tenantId, leadId, ct);
         var scores = await ScoreLedger.ReadScoresAsync(connection, tenantId, [.. places.Take(take)], ct);
+        var calibrations = await WinCalibrations.LoadAsync(connection, tenantId, scores.Select(s => (s.IcpId, s.IcpVersion)), ct);
         var next = places.Count > take ? OpaqueCursor.Write("o", (skip + take).ToString(CultureInfo.InvariantCulture)) : null;
-        return TypedResults.Ok(new Page<ScoreResponse>([.. scores.Select(ScoreResponse.From)], next));
+        return TypedResults.Ok(new Page<ScoreResponse>(ScoreResponse.From(scores, calibrations), next));
     }
 
     public static async Task<bool> LeadExistsAsync(NpgsqlConnection connection, Guid tenantId, Guid leadId, CancellationToken ct)

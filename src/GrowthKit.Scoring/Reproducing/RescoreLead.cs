@@ -51,8 +51,10 @@ public static class RescoreLeadFeature
         var tenantId = user.TenantId();
 
         (Guid BatchId, int Pos, int Snapshot) recordedAt;
+        IReadOnlyDictionary<(Guid IcpId, int Version), WinProbabilityCalibration> calibrations;
         await using (var connection = await database.OpenAsync(ct))
         {
+            calibrations = await WinCalibrations.LoadAsync(connection, tenantId, [(icpId, version)], ct);
             if (!await ReadLeadsFeature.LeadExistsAsync(connection, tenantId, leadId, ct)) return ApiDefaults.NotFoundProblem("Lead");
             if (request.Snapshot is { } wanted && !await SnapshotExistsAsync(connection, tenantId, leadId, wanted, ct))
             {
@@ -78,7 +80,9 @@ public static class RescoreLeadFeature
             CanonicalJson.Of(recomputed with { ScoredAt = default }),
             CanonicalJson.Of(recorded with { ScoredAt = default }),
             StringComparison.Ordinal);
-        return TypedResults.Ok(new RescoreResponse(ScoreResponse.From(recomputed), matches));
+        // winProbability is read beside the score, as on every read; the comparison is of the recorded fields only.
+        return TypedResults.Ok(new RescoreResponse(
+            ScoreResponse.From(recomputed, calibrations.WinProbability(icpId, version, recomputed.Score)), matches));
     }
 
     private static async Task<IReadOnlyList<T>> EventsAsync<T>(IQuerySession session, Guid streamId, CancellationToken ct) =>

@@ -107,7 +107,7 @@ public static class ScoringTables
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         await using (var connection = await database.OpenAsync(ct))
         {
-            await HandWrittenTables.ApplyAsync(connection, "growthkit-scoring-schema", Schema, Ddl + ScoredSnapshots.Ddl, ct);
+            await HandWrittenTables.ApplyAsync(connection, "growthkit-scoring-schema", Schema, Ddl + ScoredSnapshots.Ddl + WinCalibrations.Ddl, ct);
         }
         await database.DetectCompressionAsync(ct);
     }

@@ -140,6 +140,8 @@ public sealed class Score
     public string? ModelVersion { get; init; }
     public string? InputHash { get; init; }
     public DateTimeOffset ScoredAt { get; init; }
+    /// <summary>The chance of winning refinement's calibration gives this score; null until there are enough closed deals.</summary>
+    public decimal? WinProbability { get; init; }
 }
 
 public sealed record LeadView(Guid LeadId, string ExternalId, int Snapshot, JsonElement Lead, JsonElement? Raw, List<Score> Scores);
@@ -158,23 +160,37 @@ public sealed record GapCriterion(string Key, string Field, decimal Weight, int 
 /// <summary><c>winsRankedAB</c> and <c>lossesRankedAB</c> are shares of the wins and losses the score put in A or B.</summary>
 public sealed record GapReport(
     Guid IcpId, int IcpVersion, int ClosedDeals, int Won, int Lost, decimal? WinRate, decimal? Auc,
-    decimal? WinsRankedAB, decimal? LossesRankedAB, List<GapValue>? Values, List<GapCriterion>? Criteria);
+    decimal? WinsRankedAB, decimal? LossesRankedAB, List<GapValue>? Values, List<GapCriterion>? Criteria,
+    WinProbabilityReport? WinProbability = null);
+
+/// <summary>A tier's deals and wins, its calibrated chance of winning and the 95 % interval of its win rate.</summary>
+public sealed record TierProbability(string Tier, int Deals, int Won, decimal? Probability, decimal Low, decimal High);
+
+/// <summary>Null in the gap report until there are enough won and lost deals to calibrate.</summary>
+public sealed record WinProbabilityReport(List<TierProbability> Tiers);
 
 public sealed record ValueRange(decimal? Min, decimal? Max);
 
 public sealed record DefinitionChange(
     string Kind, string Key, string? Field, List<JsonElement>? Values, decimal? WeightFrom, decimal? WeightTo,
-    ValueRange? RangeFrom, ValueRange? RangeTo, Criterion? Criterion);
+    ValueRange? RangeFrom, ValueRange? RangeTo, Criterion? Criterion, Disqualifier? Disqualifier = null,
+    Tiers? TiersFrom = null, Tiers? TiersTo = null);
+
+/// <summary>What one change rests on, with <see cref="Text"/>: the same in a sentence a sales lead reads.</summary>
+public sealed record ChangeEvidence(string Kind, string Key, int Deals, int Won, decimal? WinRate, decimal Low, decimal High,
+    int DealsWithout, int WonWithout, decimal? WinRateWithout, decimal? Lift, string Text);
 
 public sealed record ProposalEvidence(int Won, int Lost, int TrainingDeals, int HoldoutDeals, DateTimeOffset? HoldoutFrom,
-    List<GapValue>? Values, List<GapCriterion>? Criteria);
+    List<GapValue>? Values, List<GapCriterion>? Criteria, List<ChangeEvidence>? Changes = null,
+    decimal? GainLow = null, decimal? GainHigh = null, decimal? ShareNotBetter = null);
 
 public sealed record Proposal(
     Guid ProposalId, string Status, int? BaseVersion, List<DefinitionChange>? Changes, ProposalEvidence? Evidence,
     decimal? CurrentAuc, decimal? ExpectedAuc, string? Reason, DateTimeOffset? ProposedAt, int? Version,
     string? DecidedBy, string? DecisionReason, DateTimeOffset? DecidedAt);
 
-public sealed record ProposalList(List<Proposal> Items, string? Note);
+public sealed record ProposalList(List<Proposal> Items, string? Note, int? ReviewedVersion = null, int? ReviewedDeals = null,
+    DateTimeOffset? ReviewedAt = null);
 
 public sealed record ProposalAccepted(int Version);
 

@@ -117,6 +117,12 @@ public sealed class RefinementServiceTests(TestServers servers, RefinementKit ki
             (await stranger.PostAsJsonAsync("/api/deals", new { externalId = "crm-1", outcome = "won" })).StatusCode);
     }
 
+    /// <summary>Proposals are made by a review after deals arrive, not by reads: waits until the latest review saw <paramref name="deals"/> deals.</summary>
+    private static Task<JsonObject> ReviewedProposalsAsync(HttpClient api, Guid icpId, int deals, int version = 1) =>
+        Eventually.Until(async () => await Body(await api.GetAsync($"/api/icps/{icpId}/proposals"), HttpStatusCode.OK),
+            p => p["reviewedDeals"]?.GetValue<int>() == deals && p["reviewedVersion"]?.GetValue<int>() == version,
+            $"the review of {deals} deals against version {version} of ICP {icpId}");
+
     [Fact]
     public async Task The_gap_report_on_a_small_hand_computed_case()
     {
@@ -163,8 +169,12 @@ public sealed class RefinementServiceTests(TestServers servers, RefinementKit ki
         var hiring = values.Single(v => v!["field"]!.GetValue<string>() == "signals")!;
         Assert.Equal((2, 1, 0.5), (hiring["deals"]!.GetValue<int>(), hiring["won"]!.GetValue<int>(), hiring["winRate"]!.GetValue<double>()));
 
-        var proposals = await Body(await api.GetAsync($"/api/icps/{icpId}/proposals"), HttpStatusCode.OK);
+        // Five deals: too few to calibrate a win probability, or to propose anything.
+        Assert.Null(report["winProbability"]);
+        Assert.True(report.ContainsKey("winProbability"));
+        var proposals = await ReviewedProposalsAsync(api, icpId, 5);
         Assert.Empty(proposals["items"]!.AsArray());
+        Assert.Contains("at least 40", proposals["note"]!.GetValue<string>());
     }
 
     [Fact]
@@ -175,7 +185,7 @@ public sealed class RefinementServiceTests(TestServers servers, RefinementKit ki
         await SendDealsAsync(tenant, fewWins);
         var api = kit.Refinement(tenant);
 
-        var none = await Body(await api.GetAsync($"/api/icps/{icpId}/proposals"), HttpStatusCode.OK);
+        var none = await ReviewedProposalsAsync(api, icpId, fewWins.Count);
         Assert.Empty(none["items"]!.AsArray());
         Assert.Contains("39 won", none["note"]!.GetValue<string>());
 
@@ -185,7 +195,7 @@ public sealed class RefinementServiceTests(TestServers servers, RefinementKit ki
 
         // The 40th win meets the rule: the evidence is judged (on so few deals the fit may still find nothing clear).
         await SendDealsAsync(tenant, deals.Where(d => d.Won).Skip(39).Take(1));
-        var judged = await Body(await api.GetAsync($"/api/icps/{icpId}/proposals"), HttpStatusCode.OK);
+        var judged = await ReviewedProposalsAsync(api, icpId, fewWins.Count + 1);
         Assert.True(judged["items"]!.AsArray().Count == 1 || !judged["note"]!.GetValue<string>().Contains("at least 40"),
             judged.ToJsonString());
     }
@@ -196,7 +206,20 @@ public sealed class RefinementServiceTests(TestServers servers, RefinementKit ki
         var (tenant, icpId, _) = await MarketWithDealsAsync(800, seed: 21);
         var api = kit.Refinement(tenant, "carol");
 
-        var list = await Body(await api.GetAsync($"/api/icps/{icpId}/proposals"), HttpStatusCode.OK);
+        var list = await ReviewedProposalsAsync(api, icpId, 800);
+
+        // Enough deals to calibrate: per tier the deals, wins, calibrated probability and the interval of its win rate.
+        var report = await Body(await api.GetAsync($"/api/icps/{icpId}/gap-report"), HttpStatusCode.OK);
+        var tiers = report["winProbability"]!["tiers"]!.AsArray();
+        Assert.Equal(["A", "B", "C", "D", "disqualified"], tiers.Select(t => t!["tier"]!.GetValue<string>()));
+        Assert.Equal(800, tiers.Sum(t => t!["deals"]!.GetValue<int>()));
+        Assert.Equal(report["won"]!.GetValue<int>(), tiers.Sum(t => t!["won"]!.GetValue<int>()));
+        foreach (var tier in tiers.Where(t => t!["deals"]!.GetValue<int>() > 0))
+        {
+            var rate = tier!["won"]!.GetValue<double>() / tier["deals"]!.GetValue<int>();
+            Assert.InRange(rate, tier["low"]!.GetValue<double>() - 1e-4, tier["high"]!.GetValue<double>() + 1e-4);
+            Assert.InRange(tier["probability"]!.GetValue<double>(), 0, 1);
+        }
         var proposal = list["items"]!.AsArray().Single()!;
         Assert.Equal("pending", proposal["status"]!.GetValue<string>());
         var (current, expected) = (proposal["currentAuc"]!.GetValue<double>(), proposal["expectedAuc"]!.GetValue<double>());
@@ -234,8 +257,7 @@ public sealed class RefinementServiceTests(TestServers servers, RefinementKit ki
     {
         var (tenant, icpId, _) = await MarketWithDealsAsync(500, seed: 8);
         var api = kit.Refinement(tenant, "dave");
-        var proposalId = (await Body(await api.GetAsync($"/api/icps/{icpId}/proposals"), HttpStatusCode.OK))["items"]![0]!["proposalId"]!
-            .GetValue<Guid>();
+        var proposalId = (await ReviewedProposalsAsync(api, icpId, 500))["items"]![0]!["proposalId"]!.GetValue<Guid>();
 
         var rejected = await Body(await api.PostAsJsonAsync($"/api/icps/{icpId}/proposals/{proposalId}/reject", new { reason = "not now" }),
             HttpStatusCode.OK);
@@ -268,7 +290,7 @@ public sealed class RefinementServiceTests(TestServers servers, RefinementKit ki
         });
         var api = kit.Refinement(tenant);
         await Body(await api.PostAsJsonAsync("/api/deals/batch", new { deals = extra }), HttpStatusCode.Accepted);
-        var list = await Body(await api.GetAsync($"/api/icps/{icpId}/proposals"), HttpStatusCode.OK);
+        var list = await ReviewedProposalsAsync(api, icpId, 530);
         var pending = list["items"]!.AsArray().First(p => p!["status"]!.GetValue<string>() == "pending")!;
         Assert.NotEqual(previous, pending["proposalId"]!.GetValue<Guid>());
         return pending["proposalId"]!.GetValue<Guid>();
