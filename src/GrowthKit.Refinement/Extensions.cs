@@ -45,7 +45,8 @@ public static class Extensions
             opts.Projections.Snapshot<Deal>(SnapshotLifecycle.Inline);
             opts.Events.AddEventTypes([typeof(ProposalMade), typeof(ProposalAccepted), typeof(ProposalRejected), typeof(RefinementSettingsChanged)]);
             opts.Projections.Snapshot<IcpRefinement>(SnapshotLifecycle.Inline);
-        });
+        })
+        .AddSubscriptionWithServices<ProposalRelay>(ServiceLifetime.Singleton, o => o.IncludeType<ProposalMade>());
         builder.Services.AddHostedService<AutoRefinement>();
         return builder;
     }

@@ -5,6 +5,7 @@ using GrowthKit.Scoring.Ledger;
 using GrowthKit.Scoring.Publishing;
 using GrowthKit.Scoring.Quarantined;
 using GrowthKit.Scoring.Receiving;
+using GrowthKit.Scoring.Relaying;
 using GrowthKit.Scoring.Reproducing;
 using GrowthKit.Scoring.Rescoring;
 using GrowthKit.Scoring.Storage;
@@ -39,7 +40,12 @@ public static class Extensions
             bus.AddConsumer<LeadsReceivedConsumer>(typeof(LeadsReceivedEndpoint));
             bus.AddConsumer<IcpVersionPublishedConsumer>();
         });
-        builder.AddGrowthKitMarten(ScoringTables.Schema, LedgerEventTypes.Register);
+        builder.AddGrowthKitMarten(ScoringTables.Schema, LedgerEventTypes.Register)
+            .AddSubscriptionWithServices<ScoreRelay>(ServiceLifetime.Singleton, o =>
+            {
+                o.IncludeType<LeadsScored>();
+                o.Options.BatchSize = ScoreRelay.PageSize;
+            });
         builder.Services.AddHostedService<RescoringWorker>();
         return builder;
     }
