@@ -1,3 +1,4 @@
+using GrowthKit.Integrations.Imports;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Security;
 using GrowthKit.ServiceDefaults.Tenancy;
@@ -27,8 +28,13 @@ public static class Extensions
         // The bus first: anything relaying events publishes into it and must stop before it.
         builder.AddGrowthKitMessaging("integrations");
         builder.AddGrowthKitMarten(Schema);
+        builder.AddImports();
         return builder;
     }
 
-    public static WebApplication MapIntegrationApi(this WebApplication app) => app;
+    public static WebApplication MapIntegrationApi(this WebApplication app)
+    {
+        app.MapImports();
+        return app;
+    }
 }
