@@ -67,7 +67,7 @@ public static class Extensions
 
     public static WebApplication MapScoringApi(this WebApplication app)
     {
-        app.MapGroup("api/leads").WithTags("Leads").MapListLeads().MapReadQuarantine().MapReadLeads().MapRescoreLead();
+        app.MapGroup("api/leads").WithTags("Leads").MapListLeads().MapExportLeads().MapReadQuarantine().MapReadLeads().MapRescoreLead();
         app.MapGroup("api/icps").WithTags("Re-scoring").MapReadRescoring();
         app.MapAuditApi();
         app.MapUsageEndpoint("scoring", ScoringTables.Schema);
