@@ -68,6 +68,12 @@ public sealed class ImportWorker(ImportStore store, IBus bus, ImportSignal signa
                     await store.ReleaseAsync(claimed.ImportId, TimeSpan.Zero, CancellationToken.None);
                     return;
                 }
+                catch (Exception e)
+                {
+                    // The bus stopping under a request, a database hiccup: the import waits a little and is taken again.
+                    logger.LogWarning(e, "Import {ImportId} stopped at a chunk; it is taken again later", claimed.ImportId);
+                    await store.ReleaseAsync(claimed.ImportId, o.RetryAfter, CancellationToken.None);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -34,6 +34,11 @@ public sealed class IntegrationsService : IAsyncLifetime
         ["Imports:PollInterval"] = "00:00:00.200",
         ["Imports:RetryAfter"] = "00:00:00.500",
         ["Imports:RequestTimeout"] = "00:00:10",
+        ["GrowthKit:AllowPrivateNetworks"] = "true",
+        ["Webhooks:PollInterval"] = "00:00:00.100",
+        ["Webhooks:Timeout"] = "00:00:02",
+        ["Webhooks:RetrySchedule:0"] = "00:00:00.200",
+        ["Webhooks:RetrySchedule:1"] = "00:00:00.300",
     };
 
     public IBus Bus => Services.GetRequiredService<IBus>();
