@@ -39,10 +39,17 @@ public abstract class IntegrationRelay(IBus bus, ILogger logger) : SubscriptionB
         }
     }
 
+    /// <summary>
+    /// The messages for a page, when making them needs a read (for example the lead's external id);
+    /// by default <see cref="ToMessages"/>.
+    /// </summary>
+    protected virtual Task<IEnumerable<RelayedMessage>> ToMessagesAsync(IReadOnlyList<IEvent> page, CancellationToken ct) =>
+        Task.FromResult(ToMessages(page));
+
     public override async Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller,
         IDocumentOperations operations, CancellationToken cancellationToken)
     {
-        foreach (var relayed in ToMessages(page.Events))
+        foreach (var relayed in await ToMessagesAsync(page.Events, cancellationToken))
         {
             var (message, messageId, events) = relayed;
             using var activity = StartActivity(message, events);

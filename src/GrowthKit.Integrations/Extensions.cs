@@ -1,4 +1,6 @@
+using GrowthKit.Integrations.Imports;
 using GrowthKit.Integrations.Outbound;
+using GrowthKit.Integrations.Webhooks;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Security;
 using GrowthKit.ServiceDefaults.Tenancy;
@@ -26,11 +28,19 @@ public static class Extensions
         builder.AddPersistedDataProtection(DataProtectionApplication, Schema);
         builder.Services.AddOutboundOptions(builder.Configuration);
 
+        // Hosted services start in order: the imports' and webhooks' tables exist before the bus delivers a message.
+        builder.AddImports();
+        builder.AddWebhooks();
         // The bus first: anything relaying events publishes into it and must stop before it.
-        builder.AddGrowthKitMessaging("integrations");
+        builder.AddGrowthKitMessaging("integrations", bus => bus.AddWebhookConsumers());
         builder.AddGrowthKitMarten(Schema);
         return builder;
     }
 
-    public static WebApplication MapIntegrationApi(this WebApplication app) => app;
+    public static WebApplication MapIntegrationApi(this WebApplication app)
+    {
+        app.MapImports();
+        app.MapWebhooks();
+        return app;
+    }
 }

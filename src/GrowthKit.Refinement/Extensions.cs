@@ -48,7 +48,7 @@ public static class Extensions
             opts.Projections.Snapshot<IcpRefinement>(SnapshotLifecycle.Inline);
         }).AddSubscriptionWithServices<RefinementRelay>(ServiceLifetime.Singleton, o =>
         {
-            o.IncludeType<WinCalibrationFitted>();
+            foreach (var announced in RefinementRelay.Announced) o.IncludeType(announced);
         });
         builder.Services.AddHostedService<EvidenceReaction>();
         return builder;

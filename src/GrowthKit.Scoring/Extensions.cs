@@ -5,6 +5,7 @@ using GrowthKit.Scoring.Ledger;
 using GrowthKit.Scoring.Publishing;
 using GrowthKit.Scoring.Quarantined;
 using GrowthKit.Scoring.Receiving;
+using GrowthKit.Scoring.Relaying;
 using GrowthKit.Scoring.Reproducing;
 using GrowthKit.Scoring.Rescoring;
 using GrowthKit.Scoring.Storage;
@@ -41,7 +42,12 @@ public static class Extensions
             bus.AddConsumer<IcpVersionPublishedConsumer>();
             bus.AddConsumer<WinCalibrationFittedConsumer>();
         });
-        builder.AddGrowthKitMarten(ScoringTables.Schema, LedgerEventTypes.Register);
+        builder.AddGrowthKitMarten(ScoringTables.Schema, LedgerEventTypes.Register)
+            .AddSubscriptionWithServices<ScoreRelay>(ServiceLifetime.Singleton, o =>
+            {
+                o.IncludeType<LeadsScored>();
+                o.Options.BatchSize = ScoreRelay.PageSize;
+            });
         builder.Services.AddHostedService<RescoringWorker>();
         return builder;
     }
@@ -63,7 +69,7 @@ public static class Extensions
 
     public static WebApplication MapScoringApi(this WebApplication app)
     {
-        app.MapGroup("api/leads").WithTags("Leads").MapListLeads().MapReadQuarantine().MapReadLeads().MapRescoreLead();
+        app.MapGroup("api/leads").WithTags("Leads").MapListLeads().MapExportLeads().MapReadQuarantine().MapReadLeads().MapRescoreLead();
         app.MapGroup("api/icps").WithTags("Re-scoring").MapReadRescoring();
         app.MapAuditApi();
         app.MapUsageEndpoint("scoring", ScoringTables.Schema);

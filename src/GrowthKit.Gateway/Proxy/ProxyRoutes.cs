@@ -15,6 +15,9 @@ public static class ProxyRoutes
     /// <summary>Bodies above this are refused at the gateway (413); services enforce finer limits.</summary>
     public const long MaxRequestBodySize = 1024 * 1024;
 
+    /// <summary>A CSV import of up to 100,000 rows (the integrations service checks the rows; see ImportsApi.MaxBodyBytes).</summary>
+    public const long MaxImportBodySize = 64L * 1024 * 1024;
+
     private const int Specific = -1;
 
     public static IReadOnlyList<RouteConfig> Routes { get; } =
@@ -38,8 +41,8 @@ public static class ProxyRoutes
 
         Api("integrations", "integrations", "/api/integrations/{**rest}"),
         Api("webhooks", "integrations", "/api/webhooks/{**rest}"),
-        Api("leads-import", "integrations", "/api/leads/import", "POST", Specific),
-        Api("deals-import", "integrations", "/api/deals/import", "POST", Specific),
+        Api("leads-import", "integrations", "/api/leads/import", "POST", Specific, MaxImportBodySize),
+        Api("deals-import", "integrations", "/api/deals/import", "POST", Specific, MaxImportBodySize),
         Api("imports", "integrations", "/api/imports/{**rest}", "GET"),
 
         Api("audit", "scoring", "/api/audit/{**rest}", "GET"),
@@ -55,14 +58,15 @@ public static class ProxyRoutes
 
     public static IReadOnlyList<ClusterConfig> Clusters { get; } = [.. Services.Select(Cluster), Cluster(WebAppService)];
 
-    private static RouteConfig Api(string id, string cluster, string path, string? method = null, int order = 0) => new()
+    private static RouteConfig Api(string id, string cluster, string path, string? method = null, int order = 0,
+        long maxBody = MaxRequestBodySize) => new()
     {
         RouteId = id,
         ClusterId = cluster,
         Order = order,
         Match = new RouteMatch { Path = path, Methods = method is null ? null : [method] },
         AuthorizationPolicy = GatewayAuthentication.TenantPolicy,
-        MaxRequestBodySize = MaxRequestBodySize,
+        MaxRequestBodySize = maxBody,
     };
 
     /// <summary>

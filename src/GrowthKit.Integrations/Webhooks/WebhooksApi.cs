@@ -1,0 +1,129 @@
+using System.Security.Claims;
+using GrowthKit.Integrations.Outbound;
+using GrowthKit.ServiceDefaults;
+using GrowthKit.ServiceDefaults.Tenancy;
+using MassTransit;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace GrowthKit.Integrations.Webhooks;
+
+public sealed record RegisterWebhook(string? Url, string[]? Events);
+
+public sealed record WebhookCreated(Guid WebhookId, string Secret, string Url, IReadOnlyList<string> Events);
+
+public sealed record WebhookView(Guid WebhookId, string Url, IReadOnlyList<string> Events, string Status, string? DisabledReason,
+    DateTimeOffset CreatedAt);
+
+public sealed record ItemList<T>(IReadOnlyList<T> Items, string? NextCursor);
+
+/// <summary><c>/api/webhooks</c>: register (the secret is shown once), list, read the delivery log, delete.</summary>
+public static class WebhooksApi
+{
+    public const int MaxUrlLength = 2048;
+
+    public static WebApplication MapWebhooks(this WebApplication app)
+    {
+        var group = app.MapGroup("api/webhooks").WithTags("Webhooks");
+        group.MapPost("/", RegisterAsync)
+            .WithName("RegisterWebhook")
+            .WithSummary("Register a URL for events; the signing secret (whsec_…) is in this answer only")
+            .WithDescription($"events: any of {string.Join(", ", WebhookEvents.All)}. Deliveries are POSTed as {{type, timestamp, data}}, "
+                             + "signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature: v1,<base64 HMAC-SHA256 "
+                             + "of id.timestamp.body>), retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h on a failure; a 410 "
+                             + "disables the webhook. Loopback and private addresses are refused unless the platform allows them.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/", ListAsync).WithName("ListWebhooks").WithSummary("The tenant's webhooks (without their secrets)");
+        group.MapGet("/{webhookId:guid}/deliveries", DeliveriesAsync)
+            .WithName("ListWebhookDeliveries")
+            .WithSummary("The webhook's newest deliveries with every attempt: status code, error, next attempt")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{webhookId:guid}", DeleteAsync).WithName("DeleteWebhook").WithSummary("Stop delivering to the URL")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task<Results<Created<WebhookCreated>, ProblemHttpResult>> RegisterAsync(RegisterWebhook? body, ClaimsPrincipal user,
+        WebhookStore store, IDataProtectionProvider protection, IOptions<OutboundOptions> outbound, IOptions<WebhookOptions> options,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Uri? url = null;
+        if (string.IsNullOrWhiteSpace(body?.Url)) errors["url"] = ["url is required."];
+        else if (body.Url.Length > MaxUrlLength) errors["url"] = [$"url is at most {MaxUrlLength} characters."];
+        else if (!Uri.TryCreate(body.Url, UriKind.Absolute, out url)) errors["url"] = ["url must be an absolute http or https URL."];
+        if (body?.Events is not { Length: > 0 } events) errors["events"] = [$"events is required: any of {string.Join(", ", WebhookEvents.All)}."];
+        else if (events.FirstOrDefault(e => !WebhookEvents.All.Contains(e)) is { } unknown)
+            errors["events"] = [$"'{unknown}' is not an event; use any of {string.Join(", ", WebhookEvents.All)}."];
+        if (errors.Count > 0) return ApiDefaults.FieldProblems(errors);
+
+        if (OutboundHttp.Refusal(url!, outbound.Value.AllowPrivateNetworks) is { } refusal)
+        {
+            return ApiDefaults.FieldProblem("url", $"url {refusal}", StatusCodes.Status422UnprocessableEntity);
+        }
+        var tenant = user.TenantId();
+        if (await store.CountAsync(tenant, ct) >= options.Value.MaxWebhooksPerTenant)
+        {
+            return ApiDefaults.FieldProblem("url", $"A tenant has at most {options.Value.MaxWebhooksPerTenant} webhooks; delete one first.",
+                StatusCodes.Status422UnprocessableEntity);
+        }
+        var secret = WebhookSecrets.New();
+        var webhook = new Webhook(Guid.CreateVersion7(), tenant, url!.AbsoluteUri, [.. body!.Events!.Distinct()],
+            WebhookSecrets.Protector(protection).Protect(secret), "active", null, clock.GetUtcNow());
+        await store.CreateAsync(webhook, ct);
+        return TypedResults.Created($"/api/webhooks/{webhook.WebhookId}", new WebhookCreated(webhook.WebhookId, secret, webhook.Url, webhook.Events));
+    }
+
+    private static async Task<Ok<ItemList<WebhookView>>> ListAsync(ClaimsPrincipal user, WebhookStore store, CancellationToken ct) =>
+        TypedResults.Ok(new ItemList<WebhookView>([.. (await store.ListAsync(user.TenantId(), ct))
+            .Select(w => new WebhookView(w.WebhookId, w.Url, w.Events, w.Status, w.DisabledReason, w.CreatedAt))], null));
+
+    private static async Task<Results<Ok<ItemList<DeliveryLog>>, ProblemHttpResult>> DeliveriesAsync(Guid webhookId, ClaimsPrincipal user,
+        WebhookStore store, CancellationToken ct, int? limit = null)
+    {
+        if (Paging.CheckLimit(limit, out var take) is not null)
+            return ApiDefaults.FieldProblem("limit", $"limit must be between 1 and {Paging.MaxLimit}.");
+        return await store.DeliveriesAsync(user.TenantId(), webhookId, take, ct) is { } log
+            ? TypedResults.Ok(new ItemList<DeliveryLog>(log, null))
+            : ApiDefaults.NotFoundProblem("Webhook");
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid webhookId, ClaimsPrincipal user, WebhookStore store,
+        CancellationToken ct) =>
+        await store.DeleteAsync(user.TenantId(), webhookId, ct) ? TypedResults.NoContent() : ApiDefaults.NotFoundProblem("Webhook");
+}
+
+public static class WebhooksModule
+{
+    /// <summary>Webhooks: the store, the outbound client, the dispatcher (<see cref="WebhooksApi.MapWebhooks"/> maps the routes).</summary>
+    public static IHostApplicationBuilder AddWebhooks(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(EventStore.ConnectionName)
+                               ?? throw new InvalidOperationException($"ConnectionStrings:{EventStore.ConnectionName} is not configured.");
+        builder.Services.Configure<WebhookOptions>(builder.Configuration.GetSection(WebhookOptions.Section));
+        builder.Services.AddSingleton(_ => new WebhookStore(Npgsql.NpgsqlDataSource.Create(connectionString)));
+        builder.Services.AddSingleton<WebhookSignal>();
+        builder.Services.AddOutboundHttpClient(WebhookDispatcher.HttpClientName);
+        builder.Services.AddHostedService<WebhookTablesMigration>();
+        builder.Services.AddHostedService<WebhookDispatcher>();
+        return builder;
+    }
+
+    /// <summary>The consumers that turn the platform's messages into deliveries.</summary>
+    public static void AddWebhookConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<ScoresRecordedConsumer>();
+        bus.AddConsumer<IcpVersionPublishedConsumer>();
+        bus.AddConsumer<ProposalCreatedConsumer>();
+    }
+}
+
+/// <summary>Registered before the bus, so the consumers never meet a missing table.</summary>
+public sealed class WebhookTablesMigration(WebhookStore store) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => store.MigrateAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

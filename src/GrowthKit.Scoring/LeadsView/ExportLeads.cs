@@ -1,0 +1,102 @@
+using System.Security.Claims;
+using System.Text.Json;
+using CsvHelper;
+using GrowthKit.Scoring.Publishing;
+using GrowthKit.Scoring.Storage;
+using GrowthKit.ServiceDefaults;
+using GrowthKit.ServiceDefaults.Tenancy;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace GrowthKit.Scoring.LeadsView;
+
+/// <summary>
+/// <c>GET /api/leads/export?icpId=</c>: the ranking of <c>GET /api/leads?icpId=</c> (every lead with its score for
+/// the latest published version of the ICP, best first) as CSV, streamed row by row from the database.
+/// </summary>
+public static class ExportLeadsFeature
+{
+    public static readonly string[] Columns =
+    [
+        "leadId", "externalId", "company.name", "company.domain", "company.industry", "company.employeeCount",
+        "company.annualRevenue", "company.country", "icpId", "icpVersion", "snapshot", "score", "tier", "disqualifiedBy", "scoredAt",
+    ];
+
+    private static readonly string[] CompanyFields = ["name", "domain", "industry", "employeeCount", "annualRevenue", "country"];
+
+    public static RouteGroupBuilder MapExportLeads(this RouteGroupBuilder group)
+    {
+        group.MapGet("/export", Export)
+            .WithName("ExportLeads")
+            .WithSummary("Leads with their newest score and tier for the latest published version of an ICP, as CSV")
+            .WithDescription("text/csv (UTF-8, RFC 4180), a header row then one lead a row, best first, as GET /api/leads?icpId= "
+                             + "ranks them. Text cells that a spreadsheet would run as a formula (starting with = + - @) are "
+                             + "prefixed with '.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> Export(
+        ClaimsPrincipal user, ScoringDatabase database, CancellationToken ct, string? icpId = null)
+    {
+        if (string.IsNullOrWhiteSpace(icpId)) return ApiDefaults.FieldProblem("icpId", "icpId is required: the ICP whose scores are exported.");
+        if (!Guid.TryParse(icpId, out var icp)) return ApiDefaults.FieldProblem("icpId", "icpId must be a GUID.");
+        var tenantId = user.TenantId();
+        int version;
+        await using (var connection = await database.OpenAsync(ct))
+        {
+            if (await PublishedVersions.LatestVersionAsync(connection, tenantId, icp, ct) is not { } latest)
+            {
+                return ApiDefaults.NotFoundProblem("ICP (with a published version)");
+            }
+            version = latest;
+        }
+        return TypedResults.Stream(body => WriteAsync(body, database, tenantId, icp, version, ct), "text/csv; charset=utf-8",
+            $"leads-{icp}-v{version}.csv");
+    }
+
+    private static async Task WriteAsync(Stream body, ScoringDatabase database, Guid tenantId, Guid icp, int version, CancellationToken ct)
+    {
+        await using var csv = CsvWriter.Create(body, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);
+        csv.WriteHeader(Columns);
+        await using var connection = await database.OpenAsync(ct);
+        await using var command = new NpgsqlCommand($"""
+            select s.lead_id, l.external_id, l.lead, s.snapshot, s.score, s.tier, s.disqualified_key, s.scored_at
+            from {ScoringTables.Schema}.lead_scores s
+            join {ScoringTables.Schema}.leads l
+              on l.tenant_id = s.tenant_id and l.lead_id = s.lead_id and l.snapshot = s.snapshot
+            where s.tenant_id = $1 and s.icp_id = $2 and s.icp_version = $3
+            order by s.score desc, s.lead_id
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = icp });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            csv.WriteField(reader.GetGuid(0).ToString());
+            csv.WriteField(reader.GetString(1));
+            using (var lead = JsonDocument.Parse(reader.GetString(2)))
+            {
+                var company = lead.RootElement.TryGetProperty("company", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
+                foreach (var field in CompanyFields)
+                {
+                    if (company.ValueKind != JsonValueKind.Object || !company.TryGetProperty(field, out var value)) csv.WriteField((string?)null);
+                    else if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var number)) csv.WriteField(number, default);
+                    else csv.WriteField(value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText());
+                }
+            }
+            csv.WriteField(icp.ToString());
+            csv.WriteField(version, default);
+            csv.WriteField(reader.GetInt32(3), default);
+            csv.WriteField(reader.GetDecimal(4), default);
+            csv.WriteField(reader.GetString(5));
+            csv.WriteField(reader.IsDBNull(6) ? null : reader.GetString(6));
+            csv.WriteField(reader.GetFieldValue<DateTimeOffset>(7), default);
+            await csv.EndRecordAsync(ct);
+        }
+        await csv.FlushAsync(ct);
+    }
+}
