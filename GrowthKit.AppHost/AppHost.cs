@@ -48,7 +48,9 @@ var scoring = builder.AddGrowthKitService<Projects.GrowthKit_Scoring>("scoring",
 var refinement = builder.AddGrowthKitService<Projects.GrowthKit_Refinement>("refinement", logins, messaging, internalTokenPublicKey);
 // CRM syncs, CSV imports, score write-back and webhooks: the one service that calls out of the platform.
 var integrations = builder.AddGrowthKitService<Projects.GrowthKit_Integrations>("integrations", logins, messaging, internalTokenPublicKey)
-    .WithEnvironment("GrowthKit__DataProtectionKey", integrationsDataProtectionKey);
+    .WithEnvironment("GrowthKit__DataProtectionKey", integrationsDataProtectionKey)
+    // Outbound calls (CRM base URLs, webhooks) reach private networks only when the platform allows it.
+    .WithEnvironment("GrowthKit__AllowPrivateNetworks", builder.Configuration["GrowthKit:AllowPrivateNetworks"] ?? "false");
 
 var gateway = builder.AddProject<Projects.GrowthKit_Gateway>("gateway")
     .WithGatewayEndpoint(builder.Configuration["GrowthKit:Port"])

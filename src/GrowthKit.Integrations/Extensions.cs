@@ -1,3 +1,4 @@
+using GrowthKit.Integrations.Outbound;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Security;
 using GrowthKit.ServiceDefaults.Tenancy;
@@ -23,6 +24,7 @@ public static class Extensions
         builder.AddTenantAuthentication("integrations");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddPersistedDataProtection(DataProtectionApplication, Schema);
+        builder.Services.AddOutboundOptions(builder.Configuration);
 
         // The bus first: anything relaying events publishes into it and must stop before it.
         builder.AddGrowthKitMessaging("integrations");

@@ -35,6 +35,8 @@ public sealed class GrowthKitApp : IAsyncLifetime
             [
                 $"--GrowthKit:DataDir={_dataDir}",
                 "--GrowthKit:DurableStorage=false",
+                // The fake CRMs and webhook receivers of the tests listen on loopback.
+                "--GrowthKit:AllowPrivateNetworks=true",
                 $"--Parameters:admin-key={AdminKey}",
             ]);
 
