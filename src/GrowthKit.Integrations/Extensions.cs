@@ -1,4 +1,7 @@
+using GrowthKit.Integrations.Connections;
 using GrowthKit.Integrations.Outbound;
+using GrowthKit.Integrations.Sync;
+using GrowthKit.Integrations.WriteBack;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Security;
 using GrowthKit.ServiceDefaults.Tenancy;
@@ -27,10 +30,16 @@ public static class Extensions
         builder.Services.AddOutboundOptions(builder.Configuration);
 
         // The bus first: anything relaying events publishes into it and must stop before it.
-        builder.AddGrowthKitMessaging("integrations");
-        builder.AddGrowthKitMarten(Schema);
+        builder.AddGrowthKitMessaging("integrations", bus => bus.AddCrmWriteBack());
+        builder.AddGrowthKitMarten(Schema, opts => opts.AddCrmDocuments());
+        builder.AddCrmConnections();
+        builder.AddCrmSync();
         return builder;
     }
 
-    public static WebApplication MapIntegrationApi(this WebApplication app) => app;
+    public static WebApplication MapIntegrationApi(this WebApplication app)
+    {
+        app.MapConnections();
+        return app;
+    }
 }
