@@ -47,8 +47,8 @@ public static class ConnectionsApi
         builder.Services.AddSingleton<CrmBudgets>();
         builder.Services.Configure<HubSpotOptions>(builder.Configuration.GetSection(HubSpotOptions.Section));
         builder.Services.Configure<PipedriveOptions>(builder.Configuration.GetSection(PipedriveOptions.Section));
-        builder.Services.AddCrmHttpClient(CrmKinds.HubSpot, window: TimeSpan.FromSeconds(10));
-        builder.Services.AddCrmHttpClient(CrmKinds.Pipedrive, window: TimeSpan.FromSeconds(2));
+        builder.Services.AddCrmHttpClient(CrmKinds.HubSpot, window: TimeSpan.FromSeconds(10), builder.Configuration);
+        builder.Services.AddCrmHttpClient(CrmKinds.Pipedrive, window: TimeSpan.FromSeconds(2), builder.Configuration);
         builder.Services.AddSingleton<ICrmConnector, HubSpotConnector>();
         builder.Services.AddSingleton<ICrmConnector, PipedriveConnector>();
         return builder;

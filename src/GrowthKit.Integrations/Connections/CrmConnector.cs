@@ -72,6 +72,17 @@ public sealed class CrmBudgets
     }
 }
 
+/// <summary>How calls to a CRM are retried after a 429 or a transient failure.</summary>
+public sealed class CrmRetryOptions
+{
+    public const string Section = "Integrations:Http";
+
+    public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>The first backoff (doubling, with jitter) when the CRM names no wait of its own.</summary>
+    public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(500);
+}
+
 public static class CrmHttp
 {
     /// <summary>
@@ -79,15 +90,16 @@ public static class CrmHttp
     /// retrying 429s after the vendor's <c>Retry-After</c> (or its rate-limit reset header, or
     /// <paramref name="window"/>) and transient failures with backoff.
     /// </summary>
-    public static IHttpClientBuilder AddCrmHttpClient(this IServiceCollection services, string kind, TimeSpan window)
+    public static IHttpClientBuilder AddCrmHttpClient(this IServiceCollection services, string kind, TimeSpan window, IConfiguration configuration)
     {
+        var retries = configuration.GetSection(CrmRetryOptions.Section).Get<CrmRetryOptions>() ?? new CrmRetryOptions();
         var builder = services.AddOutboundHttpClient(kind);
         builder.AddResilienceHandler($"{kind}-retry", pipeline => pipeline.AddRetry(new HttpRetryStrategyOptions
         {
-            MaxRetryAttempts = 6,
+            MaxRetryAttempts = retries.MaxAttempts,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
-            Delay = TimeSpan.FromMilliseconds(500),
+            Delay = retries.Delay,
             ShouldRetryAfterHeader = false, // DelayGenerator reads it, and the vendors' own headers
             DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } limited
                 ? RetryAfter(limited) ?? window
