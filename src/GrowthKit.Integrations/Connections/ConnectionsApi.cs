@@ -65,6 +65,16 @@ public static class ConnectionsApi
     public static WebApplication MapConnections(this WebApplication app)
     {
         var group = app.MapGroup("api/integrations").WithTags("Integrations");
+        // The document lists the kinds; the endpoints answer another one with a 404 problem.
+        group.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            foreach (var parameter in operation.Parameters ?? [])
+            {
+                if (parameter.Name == "kind" && parameter.Schema is Microsoft.OpenApi.OpenApiSchema schema)
+                    schema.Enum = [.. CrmKinds.All.Select(k => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(k))];
+            }
+            return Task.CompletedTask;
+        });
         group.MapPut("/{kind}", Connect)
             .WithName("ConnectCrm")
             .WithSummary("Connect a CRM (hubspot or pipedrive) with its token, or replace the token")

@@ -6,6 +6,7 @@ using GrowthKit.Contracts;
 using GrowthKit.Integrations.Connections;
 using GrowthKit.Services.Tests.Infrastructure;
 using GrowthKit.Services.Tests.Refinement;
+using GrowthKit.Testing.Crm;
 using Marten;
 
 namespace GrowthKit.Services.Tests.Integrations;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using GrowthKit.Contracts;
 using GrowthKit.Services.Tests.Infrastructure;
 using GrowthKit.Services.Tests.Refinement;
+using GrowthKit.Testing.Crm;
 
 namespace GrowthKit.Services.Tests.Integrations;
 

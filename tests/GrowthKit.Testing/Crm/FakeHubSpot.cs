@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using WireMock;
 
-namespace GrowthKit.Services.Tests.Integrations;
+namespace GrowthKit.Testing.Crm;
 
 /// <summary>
 /// HubSpot's CRM API as documented, for the calls the connector makes: the search API (filters, one

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using WireMock;
 
-namespace GrowthKit.Services.Tests.Integrations;
+namespace GrowthKit.Testing.Crm;
 
 /// <summary>
 /// Pipedrive's API as documented, for the calls the connector makes: v2 organizations, persons and

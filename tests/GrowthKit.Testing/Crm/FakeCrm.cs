@@ -9,7 +9,7 @@ using WireMock.Server;
 using WireMock.Types;
 using WireMock.Util;
 
-namespace GrowthKit.Services.Tests.Integrations;
+namespace GrowthKit.Testing.Crm;
 
 /// <summary>A request a fake CRM received: what a test asserts the connector sent.</summary>
 public sealed record CrmCall(string Method, string Path, IReadOnlyDictionary<string, string> Query, JsonNode? Body, DateTimeOffset At);
