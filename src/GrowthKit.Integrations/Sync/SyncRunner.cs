@@ -54,9 +54,20 @@ public sealed class SyncRunner(IDocumentStore store, IBus bus, TokenVault vault,
             var current = await session.LoadAsync<CrmSync>(kind, ct);
             // A run asked for (or left by a stopped process) continues; otherwise this is a scheduled one.
             sync = current is { Status: SyncStatuses.Running } ? current : CrmSync.Start(kind, tenant, current, clock.GetUtcNow());
+            string? token = null;
+            try
+            {
+                token = vault.Unprotect(connection.ProtectedToken);
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                // The key ring that protected it is gone: only a new token helps.
+                sync = sync with { Status = SyncStatuses.Failed, FinishedAt = clock.GetUtcNow(), Failure = "The stored token can no longer be decrypted; connect again with PUT /api/integrations/" + kind + "." };
+            }
             session.Store(sync);
             await session.SaveChangesAsync(ct);
-            access = new CrmAccess(tenant, kind, new Uri(connection.BaseUrl), vault.Unprotect(connection.ProtectedToken));
+            if (sync.Status == SyncStatuses.Failed) return true;
+            access = new CrmAccess(tenant, kind, new Uri(connection.BaseUrl), token!);
         }
         var connector = connectors.Single(c => c.Kind == kind);
 
@@ -94,8 +105,9 @@ public sealed class SyncRunner(IDocumentStore store, IBus bus, TokenVault vault,
             // Stopping: the run stays "running" from its last saved page, and is resumed by the next sweep.
             throw;
         }
-        catch (Exception e) when (e is CrmException or HttpRequestException or RequestTimeoutException or RequestFaultException or TaskCanceledException)
+        catch (Exception e)
         {
+            // Whatever stops a sync fails it with its reason (never the token: it is in no message), so it is not retried blindly.
             logger.LogWarning("The sync of the {Connection} failed: {Failure}", access, e.Message);
             sync = sync with { Status = SyncStatuses.Failed, FinishedAt = clock.GetUtcNow(), Failure = e.Message };
         }

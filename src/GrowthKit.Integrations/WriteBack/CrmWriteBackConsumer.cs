@@ -28,7 +28,17 @@ public sealed class CrmWriteBackConsumer(IDocumentStore store, TokenVault vault,
             if (await session.LoadAsync<CrmConnection>(kind, context.CancellationToken) is not { } connection) continue;
             var access = new CrmAccess(message.TenantId, kind, new Uri(connection.BaseUrl), vault.Unprotect(connection.ProtectedToken));
             var scores = message.Scores.Where(s => s.ExternalId.StartsWith($"{kind}:company:", StringComparison.Ordinal)).ToList();
-            var failed = await connectors.Single(c => c.Kind == kind).WriteBackAsync(access, scores, context.CancellationToken);
+            IReadOnlyList<SyncError> failed;
+            try
+            {
+                failed = await connectors.Single(c => c.Kind == kind).WriteBackAsync(access, scores, context.CancellationToken);
+            }
+            catch (CrmException e) when (e.Status is { } status && (int)status is >= 400 and < 500 && status != System.Net.HttpStatusCode.TooManyRequests)
+            {
+                // A refused token or missing permission does not pass with a retry: the next sync shows it too.
+                logger.LogWarning("The {Connection} refused the write-back of {Count} scores: {Message}", access, scores.Count, e.Message);
+                continue;
+            }
             if (failed.Count > 0)
             {
                 logger.LogWarning("Writing {Count} scores back to the {Connection} failed, first: {Record}: {Message}",
