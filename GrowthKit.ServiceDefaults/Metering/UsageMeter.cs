@@ -58,6 +58,20 @@ public static class UsageMeter
         session.QueueSqlCommand(Upsert(schema), tenantId, Period(now), counter, count, (object?)quota ?? DBNull.Value);
     }
 
+    /// <summary>
+    /// Queues the count keeping the quota the row already carries: for writes that do not come with
+    /// the tenant's token (a CRM sync, an import), so the quota the last request set still holds.
+    /// </summary>
+    public static void QueueKeepingQuota(IDocumentSession session, string schema, Guid tenantId, DateTimeOffset now,
+        string counter, long count)
+    {
+        if (count <= 0) return;
+        session.QueueSqlCommand($"""
+            insert into {schema}.{Table} as u (tenant_id, period, counter, count) values (?, ?, ?, ?)
+            on conflict (tenant_id, period, counter) do update set count = u.count + excluded.count
+            """, tenantId, Period(now), counter, count);
+    }
+
     /// <summary>Counts on a connection, inside the caller's transaction.</summary>
     public static async Task AddAsync(NpgsqlConnection connection, string schema, Guid tenantId, DateTimeOffset now,
         string counter, long count, CancellationToken ct)

@@ -1,6 +1,9 @@
+using GrowthKit.Integrations.Connections;
 using GrowthKit.Integrations.Imports;
 using GrowthKit.Integrations.Outbound;
+using GrowthKit.Integrations.Sync;
 using GrowthKit.Integrations.Webhooks;
+using GrowthKit.Integrations.WriteBack;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Security;
 using GrowthKit.ServiceDefaults.Tenancy;
@@ -32,8 +35,14 @@ public static class Extensions
         builder.AddImports();
         builder.AddWebhooks();
         // The bus first: anything relaying events publishes into it and must stop before it.
-        builder.AddGrowthKitMessaging("integrations", bus => bus.AddWebhookConsumers());
-        builder.AddGrowthKitMarten(Schema);
+        builder.AddGrowthKitMessaging("integrations", bus =>
+        {
+            bus.AddWebhookConsumers();
+            bus.AddCrmWriteBack();
+        });
+        builder.AddGrowthKitMarten(Schema, opts => opts.AddCrmDocuments());
+        builder.AddCrmConnections();
+        builder.AddCrmSync();
         return builder;
     }
 
@@ -41,6 +50,7 @@ public static class Extensions
     {
         app.MapImports();
         app.MapWebhooks();
+        app.MapConnections();
         return app;
     }
 }

@@ -16,7 +16,7 @@ public static class Extensions
         builder.Services.AddSingleton<SnapshotAppender>();
 
         // The bus first: the relay publishes into it and must stop before it.
-        builder.AddGrowthKitMessaging("leads");
+        builder.AddGrowthKitMessaging("leads", bus => bus.AddConsumer<ReceiveLeadsConsumer>());
         builder.AddGrowthKitMarten(LeadIntake.LeadsSchema, opts =>
             {
                 opts.Events.AddEventType<LeadSnapshotRecorded>();

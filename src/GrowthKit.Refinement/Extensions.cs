@@ -37,6 +37,7 @@ public static class Extensions
         {
             bus.AddConsumer<IcpVersionPublishedConsumer>();
             bus.AddConsumer<LeadsReceivedConsumer>(typeof(LeadsReceivedEndpoint));
+            bus.AddConsumer<RecordDealsConsumer>();
         });
         builder.AddGrowthKitMarten(RefinementDatabase.Schema, opts =>
         {

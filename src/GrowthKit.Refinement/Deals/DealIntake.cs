@@ -114,9 +114,12 @@ public sealed class DealIntake(IDocumentStore store, KnownLeads leads, Refinemen
     /// Records the valid deals whose leads the tenant sent; the others come back with their errors
     /// (an unknown lead as a 404 error on <c>leadId</c> or <c>externalId</c>).
     /// </summary>
-    public async Task<IReadOnlyList<DealOutcome>> RecordAsync(ClaimsPrincipal user, IReadOnlyList<DealRead> deals, CancellationToken ct)
+    public Task<IReadOnlyList<DealOutcome>> RecordAsync(ClaimsPrincipal user, IReadOnlyList<DealRead> deals, CancellationToken ct) =>
+        RecordAsync(user.TenantId(), user.Actor(), deals, ct);
+
+    /// <param name="by">Who recorded the deals, as history shows it: the API key's name, or the source of a sync or import.</param>
+    public async Task<IReadOnlyList<DealOutcome>> RecordAsync(Guid tenant, string by, IReadOnlyList<DealRead> deals, CancellationToken ct)
     {
-        var tenant = user.TenantId();
         var valid = deals.Where(d => d.IsValid).ToList();
         var found = await FindLeadsAsync(tenant, valid, ct);
         foreach (var deal in valid.Where(d => Lead(found, d) is null))
@@ -147,7 +150,7 @@ public sealed class DealIntake(IDocumentStore store, KnownLeads leads, Refinemen
                 var (leadId, externalId) = Lead(found, outcome.Read)!.Value;
                 var read = outcome.Read;
                 session.Events.StartStream<Deal>(streamId, new DealClosed(streamId, outcome.DealId!, leadId, externalId,
-                    read.Outcome!, read.Amount, read.ClosedAt ?? now, read.Reason, user.Actor(), now));
+                    read.Outcome!, read.Amount, read.ClosedAt ?? now, read.Reason, by, now));
             }
             if (started.Count == 0) return outcomes;
             // Deals accepted: new deal ids only, counted in this transaction.

@@ -101,6 +101,35 @@ internal static class LeadIntake
     }
 
     /// <summary>
+    /// Leads that came over the broker (<see cref="Contracts.ReceiveLeads"/>): read, decided and recorded
+    /// as a batch request would, in one transaction, counted against the quota the tenant's last request
+    /// set. Returns each item as read; nothing is recorded when the quota would be passed.
+    /// </summary>
+    public static async Task<(IReadOnlyList<IntakeLead> Leads, bool QuotaExceeded)> TakeAsync(IDocumentStore store,
+        SnapshotAppender appender, TimeProvider clock, Guid tenant, IReadOnlyList<JsonElement> items, CancellationToken ct)
+    {
+        var leads = items.Select((lead, index) => Read(index, lead, tenant, "lead")).ToList();
+        try
+        {
+            await ConflictRetry.ExecuteAsync(async token =>
+            {
+                await using var session = store.LightweightSession(tenant.ToString());
+                session.StampTraceContext();
+                var now = clock.GetUtcNow();
+                var recorded = await RecordAsync(session, appender, [.. leads.Select(l => l.Command).OfType<ReceiveLead>()], now, token);
+                UsageMeter.QueueKeepingQuota(session, LeadsSchema, tenant, now, UsageMeter.LeadsAccepted, recorded);
+                await session.SaveChangesAsync(token);
+                return recorded;
+            }, ct);
+            return (leads, false);
+        }
+        catch (Exception e) when (UsageMeter.IsQuotaExceeded(e))
+        {
+            return (leads, true);
+        }
+    }
+
+    /// <summary>
     /// Queues what <see cref="ReceiveLeadBatchFeature.Decide"/> records, each stream continuing from the
     /// version it had when read, so a concurrent writer makes <c>SaveChanges</c> fail.
     /// </summary>
