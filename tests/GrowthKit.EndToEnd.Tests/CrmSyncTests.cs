@@ -47,5 +47,31 @@ public sealed class CrmSyncTests(GrowthKitApp system)
         Assert.Equal("Transportation and Warehousing", lead["lead"]!["company"]!["industry"]!.GetValue<string>());
         var report = (await api.GetFromJsonAsync<JsonObject>($"/api/icps/{icpId}/gap-report"))!;
         Assert.Equal((10, 5), (report["closedDeals"]!.GetValue<int>(), report["won"]!.GetValue<int>()));
+
+        // The loop closes: scoring's ScoresRecorded reaches the integrations service, which writes the
+        // score and tier back onto the company in the CRM.
+        var score = lead.Scores()[0]!;
+        var written = await WrittenBackAsync(hubspot, "2", TimeSpan.FromSeconds(90));
+        Assert.Equal(score["tier"]!.GetValue<string>(), written["growthkit_tier"]);
+        Assert.Equal(score["score"]!.GetValue<decimal>(), decimal.Parse(written["growthkit_score"]!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<Dictionary<string, string?>> WrittenBackAsync(FakeHubSpot hubspot, string companyId, TimeSpan within)
+    {
+        var deadline = DateTimeOffset.UtcNow + within;
+        while (true)
+        {
+            try
+            {
+                // The fake records updates on WireMock's threads; a read that races one is tried again.
+                if (hubspot.CompanyUpdates.TryGetValue(companyId, out var properties)
+                    && properties.ContainsKey("growthkit_score")) return new Dictionary<string, string?>(properties);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"No score was written back to company {companyId} within {within.TotalSeconds:0} s.");
+            await Task.Delay(500);
+        }
     }
 }

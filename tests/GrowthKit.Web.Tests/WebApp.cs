@@ -62,6 +62,8 @@ public sealed class WebApp : IAsyncLifetime
             [
                 $"--GrowthKit:DataDir={_dataDir}",
                 "--GrowthKit:DurableStorage=false",
+                // The fake CRM of the integrations page's test listens on loopback.
+                "--GrowthKit:AllowPrivateNetworks=true",
                 $"--Parameters:admin-key={AdminKey}",
                 $"--Parameters:web-data-protection-key={DataProtectionKey}",
             ],

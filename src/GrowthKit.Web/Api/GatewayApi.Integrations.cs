@@ -28,24 +28,16 @@ public sealed partial class GatewayApi
 /// <summary>A CRM connection (../shared/API.md, Integrations); the token is never part of it.</summary>
 public sealed record CrmConnection(string Kind, string Status, DateTimeOffset? LastSyncAt, JsonElement? Cursor);
 
-/// <summary>The last (or running) sync of a connection.</summary>
+/// <summary>The last (or running) sync of a connection: counters, the records that failed, and why a failed run stopped.</summary>
 public sealed record SyncProgress(
     string Status, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-    long Companies, long Contacts, long Deals, long LeadsUpserted, long DealsRecorded, JsonElement? Errors)
+    long Companies, long Contacts, long Deals, long LeadsUpserted, long DealsRecorded, long Errors,
+    IReadOnlyList<SyncRecordError>? ErrorDetails, string? Failure)
 {
     public bool Running => Status == "running";
 
-    /// <summary>How many records failed: the API may answer a count or the list of errors.</summary>
-    public int ErrorCount => Errors switch
-    {
-        { ValueKind: JsonValueKind.Number } n => n.GetInt32(),
-        { ValueKind: JsonValueKind.Array } a => a.GetArrayLength(),
-        _ => 0,
-    };
-
-    /// <summary>The first few errors as text, when the API lists them.</summary>
-    public IEnumerable<string> ErrorLines =>
-        Errors is { ValueKind: JsonValueKind.Array } a
-            ? a.EnumerateArray().Take(10).Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText())
-            : [];
+    /// <summary>The first few failed records, as text.</summary>
+    public IEnumerable<string> ErrorLines => (ErrorDetails ?? []).Take(10).Select(e => $"{e.Record}: {e.Message}");
 }
+
+public sealed record SyncRecordError(string Record, string Message);
