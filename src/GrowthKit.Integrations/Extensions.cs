@@ -20,6 +20,9 @@ public static class Extensions
     /// <summary>The Data Protection ring that encrypts what the service must keep secret: CRM tokens, webhook secrets.</summary>
     public const string DataProtectionApplication = "GrowthKit.Integrations";
 
+    /// <summary>The advisory lock id this service's Marten migrations take (any constant other services do not use).</summary>
+    public const int MigrationLockId = 0x4E71_0012;
+
     public static IHostApplicationBuilder AddIntegrationServices(this IHostApplicationBuilder builder)
     {
         builder.AddGrowthKitApi();
@@ -33,7 +36,10 @@ public static class Extensions
         builder.AddWebhooks();
         // The bus first: anything relaying events publishes into it and must stop before it.
         builder.AddGrowthKitMessaging("integrations", bus => bus.AddWebhookConsumers());
-        builder.AddGrowthKitMarten(Schema);
+        // Its own migration lock: Marten's default id is shared by every store of the database, so under load this
+        // service lost the race to the others' start-up migrations (10 s) and failed to start. Only replicas of this
+        // service migrate this schema, so only they need to take turns.
+        builder.AddGrowthKitMarten(Schema, opts => opts.ApplyChangesLockId = MigrationLockId);
         return builder;
     }
 
