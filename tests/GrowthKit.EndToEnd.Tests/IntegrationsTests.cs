@@ -70,6 +70,42 @@ public sealed class IntegrationsTests(GrowthKitApp system)
         Assert.Equal(204, deliveries[0]!["attemptLog"]![0]!["statusCode"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task A_csv_import_becomes_scored_leads_with_each_bad_row_named_and_the_export_lists_them()
+    {
+        var tenant = await system.CreateTenantAsync();
+        var api = tenant.Api;
+        var icpId = await api.CreateIcp();
+        await api.Publish(icpId);
+
+        const string csv = "externalId,company.name,company.industry,company.employeeCount,company.country,signals\n"
+                           + "csv-1,Acme Logistics,Transportation and Warehousing,120,DE,funding_round\n"
+                           + "csv-2,Bad Numbers GmbH,Retail Trade,many,DE,\n"
+                           + "csv-3,Nordic Freight,Transportation and Warehousing,300,SE,funding_round;hiring\n";
+        using var content = new StringContent(csv, System.Text.Encoding.UTF8, "text/csv");
+        using var started = await api.PostAsync("/api/leads/import", content);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var importId = (await started.ReadObject())["importId"]!.GetValue<string>();
+
+        var import = await Until(async () =>
+        {
+            var view = (await api.GetFromJsonAsync<JsonObject>($"/api/imports/{importId}"))!;
+            return view["status"]!.GetValue<string>() is "finished" or "failed" ? view : null;
+        }, "the import to finish");
+        Assert.Equal(("finished", 3, 2), (import["status"]!.GetValue<string>(), import["rows"]!.GetValue<int>(), import["accepted"]!.GetValue<int>()));
+        // Row numbers as in the file: the header is row 1, so the bad line is row 3.
+        var rejected = Assert.Single(import["rejected"]!.AsArray());
+        Assert.Equal(3, rejected!["row"]!.GetValue<int>());
+
+        var scored = await Until(async () =>
+        {
+            var export = await api.GetStringAsync($"/api/leads/export?icpId={icpId}");
+            var lines = export.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            return lines.Count(l => l.Contains(",csv-", StringComparison.Ordinal)) == 2 ? lines : null;
+        }, "both imported leads in the export");
+        Assert.DoesNotContain(scored, l => l.Contains("csv-2", StringComparison.Ordinal));
+    }
+
     private static Task<T> Until<T>(Func<T?> probe, string what) => Until(() => Task.FromResult(probe()), what);
 
     private static async Task<T> Until<T>(Func<Task<T?>> probe, string what)

@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using FluentValidation;
 using GrowthKit.Integrations.Outbound;
+using GrowthKit.Model;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Tenancy;
 using MassTransit;
@@ -9,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace GrowthKit.Integrations.Webhooks;
 
-public sealed record RegisterWebhook(string? Url, string[]? Events);
+public sealed record RegisterWebhook(string? Url, IReadOnlyList<string>? Events);
 
 public sealed record WebhookCreated(Guid WebhookId, string Secret, string Url, IReadOnlyList<string> Events);
 
@@ -45,21 +47,41 @@ public static class WebhooksApi
         return app;
     }
 
+    private static readonly RegisterWebhookValidator ShapeRules = new();
+    private static readonly RegisterWebhookEventsValidator EventRules = new();
+
+    /// <summary>What a registration must hold (400 otherwise); the document states these bounds.</summary>
+    private sealed class RegisterWebhookValidator : AbstractValidator<RegisterWebhook>
+    {
+        public RegisterWebhookValidator()
+        {
+            RuleFor(r => r.Url).NotEmpty().WithMessage("url is required.").BoundedText(MaxUrlLength).OverridePropertyName("url");
+            RuleFor(r => r.Url).Must(u => u is null || Uri.TryCreate(u.Trim(), UriKind.Absolute, out _))
+                .WithMessage("url must be an absolute http or https URL.").OverridePropertyName("url");
+            RuleFor(r => r.Events).NotEmpty().WithMessage($"events is required: any of {string.Join(", ", WebhookEvents.All)}.")
+                .MaxItems(WebhookEvents.All.Length).OverridePropertyName("events");
+        }
+    }
+
+    /// <summary>Which events there are (422 for another): the document lists them as an enum.</summary>
+    private sealed class RegisterWebhookEventsValidator : AbstractValidator<RegisterWebhook>
+    {
+        public RegisterWebhookEventsValidator() =>
+            RuleForEach(r => r.Events).OneOf(WebhookEvents.All).OverridePropertyName("events");
+    }
+
     private static async Task<Results<Created<WebhookCreated>, ProblemHttpResult>> RegisterAsync(RegisterWebhook? body, ClaimsPrincipal user,
         WebhookStore store, IDataProtectionProvider protection, IOptions<OutboundOptions> outbound, IOptions<WebhookOptions> options,
         TimeProvider clock, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        Uri? url = null;
-        if (string.IsNullOrWhiteSpace(body?.Url)) errors["url"] = ["url is required."];
-        else if (body.Url.Length > MaxUrlLength) errors["url"] = [$"url is at most {MaxUrlLength} characters."];
-        else if (!Uri.TryCreate(body.Url, UriKind.Absolute, out url)) errors["url"] = ["url must be an absolute http or https URL."];
-        if (body?.Events is not { Length: > 0 } events) errors["events"] = [$"events is required: any of {string.Join(", ", WebhookEvents.All)}."];
-        else if (events.FirstOrDefault(e => !WebhookEvents.All.Contains(e)) is { } unknown)
-            errors["events"] = [$"'{unknown}' is not an event; use any of {string.Join(", ", WebhookEvents.All)}."];
-        if (errors.Count > 0) return ApiDefaults.FieldProblems(errors);
+        if (body is null) return ApiDefaults.FieldProblem("url", "url is required.", StatusCodes.Status400BadRequest);
+        var shape = ShapeRules.Validate(body);
+        if (!shape.IsValid) return shape.ValidationProblem(StatusCodes.Status400BadRequest);
+        var known = EventRules.Validate(body);
+        if (!known.IsValid) return known.ValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        var url = new Uri(body.Url!.Trim(), UriKind.Absolute);
 
-        if (OutboundHttp.Refusal(url!, outbound.Value.AllowPrivateNetworks) is { } refusal)
+        if (OutboundHttp.Refusal(url, outbound.Value.AllowPrivateNetworks) is { } refusal)
         {
             return ApiDefaults.FieldProblem("url", $"url {refusal}", StatusCodes.Status422UnprocessableEntity);
         }
@@ -70,7 +92,7 @@ public static class WebhooksApi
                 StatusCodes.Status422UnprocessableEntity);
         }
         var secret = WebhookSecrets.New();
-        var webhook = new Webhook(Guid.CreateVersion7(), tenant, url!.AbsoluteUri, [.. body!.Events!.Distinct()],
+        var webhook = new Webhook(Guid.CreateVersion7(), tenant, url.AbsoluteUri, [.. body.Events!.Distinct()],
             WebhookSecrets.Protector(protection).Protect(secret), "active", null, clock.GetUtcNow());
         await store.CreateAsync(webhook, ct);
         return TypedResults.Created($"/api/webhooks/{webhook.WebhookId}", new WebhookCreated(webhook.WebhookId, secret, webhook.Url, webhook.Events));

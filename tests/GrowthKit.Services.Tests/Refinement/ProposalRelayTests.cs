@@ -28,7 +28,9 @@ public sealed class ProposalRelayTests(TestServers servers, RefinementKit kit) :
             var sent = await api.PostAsJsonAsync("/api/deals/batch", new { deals = page.Select(Market.DealBody) });
             Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
         }
-        var list = (await api.GetFromJsonAsync<JsonObject>($"/api/icps/{icpId}/proposals"))!;
+        // The review after the deals arrive makes the proposal; the read only shows it.
+        var list = await Eventually.Until(async () => (await api.GetFromJsonAsync<JsonObject>($"/api/icps/{icpId}/proposals"))!,
+            p => p["items"]!.AsArray().Count > 0, $"a proposal for ICP {icpId}");
         var proposal = list["items"]!.AsArray().Single()!;
 
         var announced = Assert.Single(await inbox.WaitForAsync(m => m.TenantId == tenant, 1, "ProposalCreated"));
