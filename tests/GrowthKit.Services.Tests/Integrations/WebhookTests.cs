@@ -144,19 +144,25 @@ public sealed class WebhookTests(TestServers servers, IntegrationsService integr
         using var api = integrations.ClientFor(tenant);
         var gone = _receiver.Endpoint(_ => Task.FromResult(410));
         var (webhookId, _) = await RegisterAsync(api, gone, WebhookEvents.ProposalCreated);
+        // A second, healthy endpoint of the same tenant shows when a later event has been handled.
+        var witness = _receiver.Endpoint();
+        await RegisterAsync(api, witness, WebhookEvents.ProposalCreated);
 
         ProposalCreated Proposal() => new(tenant, Guid.NewGuid(), Guid.NewGuid(), 1, JsonSerializer.SerializeToElement(new[] { new { key = "size" } }),
             JsonSerializer.SerializeToElement(new { holdoutDeals = 10 }), 0.6, 0.7, DateTimeOffset.UtcNow);
         await integrations.Bus.Publish(Proposal());
         await ReceivedAsync(gone, 1);
-        var webhook = await Eventually.Until(async () => (await api.GetFromJsonAsync<JsonObject>("/api/webhooks"))!["items"]!.AsArray().Single()!,
+        var webhook = await Eventually.Until(async () => (await api.GetFromJsonAsync<JsonObject>("/api/webhooks"))!["items"]!.AsArray().Single(w => w!["webhookId"]!.GetValue<Guid>() == webhookId)!,
             w => w["status"]!.GetValue<string>() == "disabled", "the webhook disabled");
         Assert.Contains("410", webhook["disabledReason"]!.GetValue<string>());
         var log = Assert.Single(await DeliveriesAsync(api, webhookId))!;
         Assert.Equal(("failed", 410), (log["status"]!.GetValue<string>(), log["attemptLog"]![0]!["statusCode"]!.GetValue<int>()));
 
         await integrations.Bus.Publish(Proposal());
-        await Task.Delay(1000);
+        // Once the witness has the second event, its deliveries were written (one transaction for every
+        // webhook of the tenant): the disabled one got none, and its endpoint saw only the first.
+        await ReceivedAsync(witness, 2);
+        Assert.Single(await DeliveriesAsync(api, webhookId));
         Assert.Single(_receiver.At(gone));
     }
 
