@@ -99,8 +99,11 @@ public sealed class IntegrationsTests(GrowthKitApp system)
 
         var scored = await Until(async () =>
         {
-            var export = await api.GetStringAsync($"/api/leads/export?icpId={icpId}");
-            var lines = export.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            // Scoring answers 404 until it has recorded the published version: not yet, so ask again.
+            using var response = await api.GetAsync($"/api/leads/export?icpId={icpId}");
+            if (response.StatusCode == HttpStatusCode.NotFound) return null;
+            response.EnsureSuccessStatusCode();
+            var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
             return lines.Count(l => l.Contains(",csv-", StringComparison.Ordinal)) == 2 ? lines : null;
         }, "both imported leads in the export");
         Assert.DoesNotContain(scored, l => l.Contains("csv-2", StringComparison.Ordinal));
