@@ -3,6 +3,7 @@ using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.MultiTenancy;
 using Marten;
+using Marten.Events.Daemon.HighWater;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -42,12 +43,23 @@ public static class EventStore
                 // with room for a slow start on a busy machine.
                 opts.ApplyChangesLockId = SchemaLockId(schema);
                 opts.ApplyChangesLockTimeout = TimeSpan.FromMinutes(2);
+                // An append wakes the daemon at once (PostgreSQL NOTIFY) instead of waiting for its next
+                // poll, so a relay announces a committed event within milliseconds; polling stays as the net.
+                opts.Events.UseListenNotifyForEventAppends = true;
                 configure?.Invoke(opts);
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(DaemonMode.Solo);
     }
+
+    /// <summary>
+    /// Wakes every daemon listening for appends, as Marten does after its own appends when
+    /// <c>UseListenNotifyForEventAppends</c> is on; for events written by set-based SQL of our own.
+    /// The statement returns no rows, so it can share a batch with others.
+    /// </summary>
+    public const string NotifyEventsAppendedSql =
+        $"DO $$ BEGIN PERFORM pg_notify('{PostgresqlListenWakeup.DefaultChannel}', ''); END $$";
 
     /// <summary>A stable advisory-lock id per schema (the first four bytes of its SHA-256).</summary>
     public static int SchemaLockId(string schema) =>

@@ -84,6 +84,8 @@ public sealed class SnapshotAppender
             snapshots.Select(s => s.LeadId).ToArray(),
             eventVersions,
             snapshots.Select(s => _serializer.ToJson(s)).ToArray());
+        // Marten notifies only for appends it made itself: tell the relay's daemon about these.
+        session.QueueSqlCommand(EventStore.NotifyEventsAppendedSql);
     }
 
     /// <summary>The trace context <see cref="EventStore.StampTraceContext"/> put on the session, as Marten stores headers.</summary>
