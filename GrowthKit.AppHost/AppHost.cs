@@ -67,7 +67,7 @@ var gateway = builder.AddProject<Projects.GrowthKit_Gateway>("gateway")
 // The web app is one more API consumer: it calls the gateway with the signed-in tenant's key, and the
 // gateway serves it at /app. It waits for the gateway, so the gateway's /health never waits for it.
 var web = builder.AddProject<Projects.GrowthKit_Web>("web")
-    .WithHttpEndpoint(name: "http")
+    .WithHttpEndpoint(name: "http", isProxied: false)
     .WithDatabaseLogin(logins, "web")
     .WithEnvironment("GrowthKit__DataProtectionKey", webDataProtectionKey)
     .WithReference(gateway).WaitFor(gateway)
@@ -76,5 +76,8 @@ gateway.WithReference(web);
 
 // Aspire does not restart a process that dies; the supervisor does (GrowthKit:SuperviseServices).
 builder.AddServiceSupervision();
+
+// Each project runs from its built executable, not under a `dotnet run` launcher of its own.
+builder.UseBuiltExecutables();
 
 builder.Build().Run();
