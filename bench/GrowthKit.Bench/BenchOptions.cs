@@ -26,14 +26,17 @@ public sealed record BenchOptions(
     bool Offline = false,
     int MaxWeightChange = 20,
     int FamilySeeds = 5,
-    bool Tune = true)
+    bool Tune = true,
+    int SingleLeads = 100,
+    int PacedSeconds = 10,
+    int HopSeconds = 5)
 {
     public const string Throughput = "throughput";
     public const string Refinement = "refinement";
 
     public const string Usage = """
         usage: bench/run.sh [--leads 50000] [--batch 1000] [--senders 4] [--sample 2000]
-                            [--warmup 2000] [--seed 4711] [--timeout-minutes 15] [--no-traces] [--no-durable]
+                            [--singles 100] [--paced-seconds 10] [--hop-seconds 5] [--warmup 2000] [--seed 4711] [--timeout-minutes 15] [--no-traces] [--no-durable]
                             [--results bench/results] [--data-dir DIR]
                bench/run.sh refinement [--companies 6000] [--deal-share 0.75] [--rounds 25] [--max-weight-change 20]
                             [--auto] [--offline] [--family-seeds 5] [--no-tune]
@@ -72,6 +75,9 @@ public sealed record BenchOptions(
                 "--senders" => options with { Senders = Number(1) },
                 "--sample" => options with { LatencySample = Number(0) },
                 "--warmup" => options with { Warmup = Number(0) },
+                "--singles" => options with { SingleLeads = Number(0) },
+                "--paced-seconds" => options with { PacedSeconds = Number(0) },
+                "--hop-seconds" => options with { HopSeconds = Number(0) },
                 "--seed" => options with { Seed = Number(0) },
                 "--timeout-minutes" => options with { PhaseTimeout = TimeSpan.FromMinutes(Number(1)) },
                 "--no-traces" => options with { Traces = false },

@@ -13,6 +13,8 @@ public sealed class BenchResults
 {
     public const double AimEndToEnd = 5_000;
     public const double AimRescoring = 50_000;
+    public const double AimLatencyP50Ms = 50;
+    public const double AimLatencyP99Ms = 250;
 
     public DateTimeOffset RunAt { get; init; } = DateTimeOffset.UtcNow;
     public string Machine { get; init; } = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
@@ -21,6 +23,11 @@ public sealed class BenchResults
     public double AverageLeadBytes { get; set; }
     public double SystemStartSeconds { get; set; }
     public double? LoadAverageAtStart { get; set; }
+
+    public const double AimMemoryAfterStartMb = 1_536;
+    public const double AimMemoryPeakMb = 2_048;
+    public MemoryFigures? MemoryAfterStart { get; set; }
+    public MemoryFigures? MemoryPeak { get; set; }
 
     public RabbitMqFigures? RawBroker { get; set; }
     public string? RawBrokerError { get; set; }
@@ -44,6 +51,10 @@ public sealed class BenchResults
     public WatchCost? CompletionWatch { get; set; }
     public Percentiles? AcceptToScoreSampleMs { get; set; }
     public Percentiles? AcceptToScoreAllMs { get; set; }
+
+    public PortHopFigures? PortHop { get; set; }
+    public SingleLeadFigures? SingleLeadsIdle { get; set; }
+    public SingleLeadFigures? PacedAtHalfRate { get; set; }
 
     public RescoringOutcome? Rescoring { get; set; }
     public SampleCheck? RescoringCheck { get; set; }

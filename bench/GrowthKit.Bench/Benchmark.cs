@@ -32,6 +32,27 @@ public sealed class Benchmark(BenchOptions options, BenchResults results)
         results.SystemStartSeconds = system.StartedIn.TotalSeconds;
         Console.WriteLine($"  up in {system.StartedIn.TotalSeconds:0.0} s (data: {system.DataDir})");
         var cpu = new ProcessCpu(system.DataDir);
+        // Issue 13's memory aims: after start-up, and the most it holds under the benchmark (sampled every second).
+        results.MemoryAfterStart = cpu.Memory();
+        Console.WriteLine($"  memory after start-up: {results.MemoryAfterStart.TotalMb:N0} MB (PSS, every process of the system)");
+        using var sampling = new CancellationTokenSource();
+        var peak = Task.Run(async () =>
+        {
+            MemoryFigures? most = null;
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+            try
+            {
+                while (await timer.WaitForNextTickAsync(sampling.Token))
+                {
+                    var now = cpu.Memory();
+                    if (most is null || now.TotalMb > most.TotalMb) most = now;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            return most;
+        }, CancellationToken.None);
 
         try
         {
@@ -89,10 +110,29 @@ public sealed class Benchmark(BenchOptions options, BenchResults results)
             }
 
             step = "create tenant";
-            var api = await system.CreateTenantAsync("bench-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss"));
+            var (api, tenant) = await system.CreateTenantWithKeyAsync("bench-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss"));
             step = "define and publish ICP v1";
             var icpId = await IcpSetup.PublishFirstVersionAsync(api, ct);
             Console.WriteLine($"Tenant created; ICP {icpId} v1 published.");
+
+            if (options.HopSeconds > 0)
+            {
+                step = "port hop";
+                Console.WriteLine($"The public port against the gateway's own port and the ICP service called directly ({options.HopSeconds} s each)…");
+                results.PortHop = await PortHop.RunAsync(system, api, tenant, icpId, 16, TimeSpan.FromSeconds(options.HopSeconds), ct);
+                Console.WriteLine($"  {results.PortHop.PublicPortPerSecond:N0} req/s public port, {results.PortHop.GatewayPortPerSecond:N0} gateway's port, "
+                                  + $"{results.PortHop.ServiceDirectPerSecond:N0} service direct");
+            }
+
+            if (options.SingleLeads > 0)
+            {
+                step = "single leads on an idle system";
+                Console.WriteLine($"Single leads on an idle system: {options.SingleLeads} POST /api/leads, one at a time…");
+                results.SingleLeadsIdle = await SingleLeads.IdleAsync(api, icpId, 1, options.SingleLeads, options.Seed + 2,
+                    TimeSpan.FromMilliseconds(100), options.PhaseTimeout, ct);
+                Console.WriteLine($"  accept → score p50 {results.SingleLeadsIdle.AcceptToScoreMs?.P50Ms:0} ms, p99 {results.SingleLeadsIdle.AcceptToScoreMs?.P99Ms:0} ms; "
+                                  + $"readable right after the 202: {results.SingleLeadsIdle.ReadableAtOnce}/{results.SingleLeadsIdle.ReadChecks}");
+            }
 
             step = "push leads";
             Console.WriteLine($"Pushing {options.Leads:N0} leads through the gateway…");
@@ -127,6 +167,17 @@ public sealed class Benchmark(BenchOptions options, BenchResults results)
 
             step = "sample accept-to-score times";
             results.AcceptToScoreSampleMs = await Latency.FromSampleAsync(api, icpId, 1, ingest, options.LatencySample, ct);
+
+            if (options.PacedSeconds > 0 && results.ScoredPerSecond is > 0 and var maxRate)
+            {
+                step = "leads at half the maximum rate";
+                var rate = maxRate / 2;
+                Console.WriteLine($"Leads at half the maximum end-to-end rate ({rate:N0} leads/s) for {options.PacedSeconds} s…");
+                results.PacedAtHalfRate = await SingleLeads.PacedAsync(api, icpId, 1, rate, TimeSpan.FromSeconds(options.PacedSeconds),
+                    Math.Max(200, options.LatencySample / 4), options.Seed + 3, options.PhaseTimeout, ct);
+                Console.WriteLine($"  {results.PacedAtHalfRate.OfferedPerSecond:N0} leads/s offered; accept → score p50 {results.PacedAtHalfRate.AcceptToScoreMs?.P50Ms:0} ms, "
+                                  + $"p99 {results.PacedAtHalfRate.AcceptToScoreMs?.P99Ms:0} ms");
+            }
 
             step = "re-score for ICP v2";
             Console.WriteLine("Publishing ICP v2 and following the re-scoring…");
@@ -167,6 +218,8 @@ public sealed class Benchmark(BenchOptions options, BenchResults results)
         }
         finally
         {
+            await sampling.CancelAsync();
+            results.MemoryPeak = await peak;
             Console.WriteLine("Stopping the system…");
         }
     }

@@ -11,6 +11,9 @@ namespace GrowthKit.Bench;
 /// <c>Aspire.Hosting.Testing</c>), but with durable storage like <c>./run.sh</c>, the Production
 /// environment and every service exporting its spans to this process.
 /// </summary>
+/// <summary>A tenant's id, the id the bench gives its key in internal tokens, and the API key itself.</summary>
+public sealed record TenantKey(Guid TenantId, Guid KeyId, string ApiKey);
+
 public sealed class GrowthKitSystem : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
@@ -119,7 +122,10 @@ public sealed class GrowthKitSystem : IAsyncDisposable
     }
 
     /// <summary>A new tenant; the answer carries its API key (shown only here).</summary>
-    public async Task<Gateway> CreateTenantAsync(string name)
+    public async Task<Gateway> CreateTenantAsync(string name) => (await CreateTenantWithKeyAsync(name)).Api;
+
+    /// <summary>A new tenant, its id and key beside the client.</summary>
+    public async Task<(Gateway Api, TenantKey Key)> CreateTenantWithKeyAsync(string name)
     {
         const string step = "create tenant";
         var answer = Gateway.Expect(
@@ -127,7 +133,27 @@ public sealed class GrowthKitSystem : IAsyncDisposable
             step, "POST /admin/tenants", HttpStatusCode.Created);
         var apiKey = answer.Body?["apiKey"]?.GetValue<string>()
                      ?? throw new BenchFailure(step, $"no apiKey in {Gateway.Shorten(answer.Text)}");
-        return new Gateway(Client(apiKey));
+        var tenantId = answer.Body.At("tenantId").AsGuid() ?? throw new BenchFailure(step, $"no tenantId in {Gateway.Shorten(answer.Text)}");
+        return (new Gateway(Client(apiKey)), new TenantKey(tenantId, Guid.NewGuid(), apiKey));
+    }
+
+    /// <summary>
+    /// The address of a resource's http endpoint: the public one (behind DCP's proxy when the endpoint is
+    /// proxied) or the port the process itself listens on.
+    /// </summary>
+    public Uri EndpointUri(string resource, bool targetPort)
+    {
+        var model = _app!.Services.GetRequiredService<DistributedApplicationModel>();
+        var project = model.Resources.OfType<ProjectResource>().Single(r => r.Name == resource);
+        var endpoint = project.GetEndpoint("http");
+        return new Uri($"http://127.0.0.1:{(targetPort ? endpoint.TargetPort : endpoint.Port)}/");
+    }
+
+    public async Task<string> ParameterValueAsync(string name, CancellationToken ct)
+    {
+        var model = _app!.Services.GetRequiredService<DistributedApplicationModel>();
+        var parameter = model.Resources.OfType<ParameterResource>().Single(r => r.Name == name);
+        return await parameter.GetValueAsync(ct) ?? throw new BenchFailure("start", $"parameter {name} has no value");
     }
 
     private HttpClient Client(string key)

@@ -22,6 +22,8 @@ public static class Report
             Row("leads scored / s against plain MassTransit", r.ScoredPerSecond, "MassTransit msg/s", mt, null),
             Row("re-scoring / s (startedAt → finishedAt)", r.Rescoring?.ServerLeadsPerSecond, "COPY rows/s", copy, BenchResults.AimRescoring),
             Row("re-scoring / s (publish → finishedAt)", r.Rescoring?.WallLeadsPerSecond, "COPY rows/s", copy, BenchResults.AimRescoring),
+            Row("public port req/s (GET /api/icps/{id})", r.PortHop?.PublicPortPerSecond, "service direct req/s", r.PortHop?.ServiceDirectPerSecond, null),
+            Row("gateway's own port req/s", r.PortHop?.GatewayPortPerSecond, "service direct req/s", r.PortHop?.ServiceDirectPerSecond, null),
             Row("baseline: RabbitMQ.Client persistent+confirmed msg/s", raw, "", null, null),
             Row("baseline: MassTransit publish+consume msg/s", mt, "", null, null),
             Row("baseline: Npgsql binary COPY rows/s", copy, "", null, null),
@@ -29,6 +31,33 @@ public static class Report
         Console.WriteLine();
         Console.WriteLine($"GrowthKit benchmark — {r.Accepted:N0} leads accepted ({r.Rejected:N0} rejected), batches of {r.Options.BatchSize}, {r.Options.Senders} senders, durable storage: {r.Options.Durable}");
         PrintTable(["figure", "value", "baseline (same run)", "ratio", "aim", ""], rows);
+
+        var latencyRows = new List<string[]>();
+        void Latency(string figure, SingleLeadFigures? f)
+        {
+            if (f?.AcceptToScoreMs is not { } p) return;
+            latencyRows.Add(LatencyRow($"{figure}, p50", p.P50Ms, BenchResults.AimLatencyP50Ms, f.OfferedPerSecond));
+            latencyRows.Add(LatencyRow($"{figure}, p99", p.P99Ms, BenchResults.AimLatencyP99Ms, f.OfferedPerSecond));
+        }
+        Latency("accept → score, single leads, idle", r.SingleLeadsIdle);
+        Latency("accept → score, half the max rate", r.PacedAtHalfRate);
+        if (r.MemoryAfterStart is { } m0)
+            latencyRows.Add(["memory after start-up (MB, PSS)", m0.TotalMb.ToString("N0", Invariant), "", "≤ " + BenchResults.AimMemoryAfterStartMb.ToString("N0", Invariant),
+                m0.TotalMb <= BenchResults.AimMemoryAfterStartMb ? "reached" : $"{m0.TotalMb / BenchResults.AimMemoryAfterStartMb:0.0}× the aim"]);
+        if (r.MemoryPeak is { } m1)
+            latencyRows.Add(["memory under the benchmark, most (MB, PSS)", m1.TotalMb.ToString("N0", Invariant), "", "≤ " + BenchResults.AimMemoryPeakMb.ToString("N0", Invariant),
+                m1.TotalMb <= BenchResults.AimMemoryPeakMb ? "reached" : $"{m1.TotalMb / BenchResults.AimMemoryPeakMb:0.0}× the aim"]);
+        if (r.SystemStartSeconds > 0)
+            latencyRows.Add(["system start (s, AppHost start → gateway healthy)", r.SystemStartSeconds.ToString("0.0", Invariant), "", "≤ 20", r.SystemStartSeconds <= 20 ? "reached" : $"{r.SystemStartSeconds / 20:0.0}× the aim"]);
+        if (latencyRows.Count > 0)
+        {
+            Console.WriteLine();
+            PrintTable(["figure", "value", "leads/s offered", "aim", ""], latencyRows);
+            if (r.MemoryAfterStart is { } started)
+                Console.WriteLine("  memory after start-up by kind: " + string.Join(", ", started.ByKindMb.Select(k => $"{k.Key} {k.Value:N0} MB")));
+            if (r.SingleLeadsIdle is { ReadChecks: > 0 } s)
+                Console.WriteLine($"  readable (GET /api/leads/{{id}} → 200) right after the 202: {s.ReadableAtOnce} of {s.ReadChecks}");
+        }
 
         Console.WriteLine();
         PrintLatency("accept → score (sample via GET /api/leads/{id})", r.AcceptToScoreSampleMs);
@@ -122,6 +151,12 @@ public static class Report
         value is { } x && baseline is { } y && y > 0 ? (x / y).ToString("0.00", Invariant) : "",
         aim is { } a ? "≥ " + a.ToString("N0", Invariant) : "",
         aim is { } goal && value is { } reached ? (reached >= goal ? "reached" : $"{reached / goal:P0} of aim") : "",
+    ];
+
+    private static string[] LatencyRow(string figure, double ms, double aim, double offered) =>
+    [
+        figure, ms.ToString("N0", Invariant), offered.ToString("N0", Invariant), "≤ " + aim.ToString("N0", Invariant),
+        ms <= aim ? "reached" : $"{ms / aim:0.0}× the aim",
     ];
 
     private static string Seconds(DateTimeOffset? from, DateTimeOffset? to) =>

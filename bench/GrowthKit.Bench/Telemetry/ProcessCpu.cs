@@ -2,6 +2,9 @@ using System.Globalization;
 
 namespace GrowthKit.Bench.Telemetry;
 
+/// <summary>Megabytes (PSS) the system held, in all and by kind of process.</summary>
+public sealed record MemoryFigures(double TotalMb, IReadOnlyDictionary<string, double> ByKindMb);
+
 /// <summary>CPU seconds one process (grouped by what it is) used during a phase.</summary>
 public sealed record ProcessCost(string Process, double CpuSeconds);
 
@@ -77,6 +80,34 @@ public sealed class ProcessCpu(string dataDir)
         {
             return 0;
         }
+    }
+
+    /// <summary>
+    /// The memory the system holds now: the proportional set size (PSS; a shared page counts once,
+    /// split between its sharers) of every process of <see cref="Take"/> but this one, by kind.
+    /// </summary>
+    public MemoryFigures Memory()
+    {
+        var self = Environment.ProcessId;
+        var kinds = new Dictionary<string, double>();
+        foreach (var (pid, (label, _)) in Take().Processes)
+        {
+            if (pid == self) continue;
+            try
+            {
+                var pss = File.ReadLines($"/proc/{pid}/smaps_rollup").FirstOrDefault(l => l.StartsWith("Pss:", StringComparison.Ordinal));
+                if (pss is null) continue;
+                var kb = long.Parse(pss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+                var kind = label.StartsWith("GrowthKit.", StringComparison.Ordinal) && !label.EndsWith("(dotnet run)", StringComparison.Ordinal)
+                    ? "services" : label.EndsWith("(dotnet run)", StringComparison.Ordinal) ? "dotnet run launchers" : label;
+                kinds[kind] = kinds.GetValueOrDefault(kind) + kb / 1024.0;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                // The process ended while we read it.
+            }
+        }
+        return new MemoryFigures(kinds.Values.Sum(), kinds.OrderByDescending(k => k.Value).ToDictionary(k => k.Key, k => Math.Round(k.Value)));
     }
 
     public static IReadOnlyList<ProcessCost> Between(Snapshot before, Snapshot after) =>
