@@ -79,5 +79,7 @@ builder.AddServiceSupervision();
 
 // Each project runs from its built executable, not under a `dotnet run` launcher of its own.
 builder.UseBuiltExecutables();
+// … and with the workstation garbage collector: seven .NET processes share the machine's cores.
+builder.UseWorkstationGc();
 
 builder.Build().Run();

@@ -90,3 +90,26 @@ public sealed class BuiltExecutablesTests : IDisposable
 
     public void Dispose() => _root.Delete(recursive: true);
 }
+
+/// <summary>Every project runs with the workstation garbage collector unless the platform asks for server GC.</summary>
+public sealed class GarbageCollectionTests
+{
+    [Theory]
+    [InlineData(null, "0")]
+    [InlineData("false", "0")]
+    [InlineData("true", null)]
+    public async Task Projects_use_the_workstation_collector_unless_server_gc_is_asked_for(string? serverGc, string? expected)
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GrowthKit_AppHost>(
+            serverGc is null ? [] : [$"--GrowthKit:ServerGc={serverGc}"], (options, _) => options.DisableDashboard = true);
+        await using var app = await builder.BuildAsync();
+
+        foreach (var project in app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>())
+        {
+            var environment = new Dictionary<string, object>();
+            var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), project, environment);
+            foreach (var callback in project.Annotations.OfType<EnvironmentCallbackAnnotation>()) await callback.Callback(context);
+            Assert.Equal(expected, environment.GetValueOrDefault("DOTNET_gcServer")?.ToString());
+        }
+    }
+}
