@@ -4,6 +4,8 @@ using GrowthKit.AppHost;
 using GrowthKit.AppHost.Supervision;
 
 var builder = DistributedApplication.CreateBuilder(args);
+// No watchdog process of DCP's beside each process (see DcpProcessMonitors).
+DcpProcessMonitors.TurnOffUnlessAsked(builder);
 
 // A dependency that fails (its script gives up after a bounded start-up) ends the wait at once,
 // so no wait outlives the deadlines in eng/*-server.sh.
