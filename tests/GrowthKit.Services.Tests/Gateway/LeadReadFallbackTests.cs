@@ -166,7 +166,7 @@ public sealed class LeadReadFallbackTests : IAsyncLifetime
         builder.Services.AddServiceDiscovery();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new TenantHandler.Tenant(_tenant));
-        builder.Services.AddAuthentication(TenantHandler.Scheme).AddScheme<AuthenticationSchemeOptions, TenantHandler>(TenantHandler.Scheme, null);
+        builder.Services.AddAuthentication(TenantHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, TenantHandler>(TenantHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder().AddPolicy(GatewayAuthentication.TenantPolicy, p => p.RequireAuthenticatedUser());
         builder.AddGatewayProxy();
         var app = builder.Build();
@@ -217,7 +217,7 @@ public sealed class LeadReadFallbackTests : IAsyncLifetime
     private sealed class TenantHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger,
         UrlEncoder encoder, TenantHandler.Tenant tenant) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
     {
-        public const string Scheme = "test-tenant";
+        public const string SchemeName = "test-tenant";
 
         public sealed record Tenant(Guid Id);
 
@@ -228,8 +228,8 @@ public sealed class LeadReadFallbackTests : IAsyncLifetime
                 new Claim(InternalToken.TenantClaim, tenant.Id.ToString()),
                 new Claim(InternalToken.ActorClaim, "alice"),
                 new Claim(InternalToken.KeyIdClaim, Guid.NewGuid().ToString()),
-            ], Scheme);
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme)));
+            ], SchemeName);
+            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
         }
     }
 }
