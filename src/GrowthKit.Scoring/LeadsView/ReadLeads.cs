@@ -17,7 +17,7 @@ public static class ReadLeadsFeature
         + "(its newest snapshot, raw input and snapshot count) with \"scores\": [] and \"scoring\": \"pending\"; once recorded, "
         + "\"scoring\" is absent and \"lead\" is the snapshot the scores used. A newer snapshot not yet recorded by scoring "
         + "shows once it is, with its scores: until then the answer stays the previous snapshot with that snapshot's scores, "
-        + "so lead and scores always belong together (each score's \"snapshot\" is the answer's). "
+        + "never the new data beside scores of the old. "
         + "404 when no lead of the tenant has that id or externalId.";
 
     public static RouteGroupBuilder MapReadLeads(this RouteGroupBuilder group)
