@@ -77,7 +77,8 @@ public static class ScoringWatch
             {
                 var path = $"/api/leads/{id}";
                 var answer = await api.GetAsync(Step, path, token);
-                // 404 until scoring has taken the lead in: GET /api/leads/{id} is served from its view.
+                // 200 from the moment it is accepted (scores: [] until scoring takes it in); still 404 from
+                // scoring alone should the gateway not reach the leads service's read.
                 if (answer.Status != HttpStatusCode.NotFound) Gateway.Expect(answer, Step, "GET " + path, HttpStatusCode.OK);
                 if (Latency.ScoredAt(answer.Body, icpId, version) is not null) scored.Add(id);
             });

@@ -1,6 +1,7 @@
 using GrowthKit.Gateway;
 using GrowthKit.Gateway.Authorization;
 using GrowthKit.Gateway.Docs;
+using GrowthKit.Gateway.Proxy;
 using GrowthKit.Gateway.Usage;
 using GrowthKit.ServiceDefaults;
 
@@ -20,6 +21,6 @@ app.MapDefaultEndpoints();
 app.MapApiReference();
 app.MapAdminApi();
 app.MapOwnUsage();
-app.MapReverseProxy();
+app.MapGatewayProxy();
 
 app.Run();

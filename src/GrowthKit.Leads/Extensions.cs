@@ -1,4 +1,5 @@
 using GrowthKit.Leads.Leads;
+using GrowthKit.Leads.Leads.Reading;
 using GrowthKit.Leads.Leads.Receiving;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Metering;
@@ -36,6 +37,7 @@ public static class Extensions
         app.MapGroup("api/leads").WithTags("Leads")
             .MapReceiveLead()
             .MapReceiveLeadBatch();
+        app.MapGroup(ReadLeadFeature.RoutePrefix).MapReadLead();
         app.MapUsageEndpoint("leads", LeadIntake.LeadsSchema);
         return app;
     }

@@ -93,7 +93,8 @@ public sealed class ThinPathTests(GrowthKitApp system)
     {
         var tenant = await system.CreateTenantAsync();
         var leadId = await tenant.Api.PushLead(Samples.Lead("early-1"));
-        var unscored = await tenant.Api.WaitForLead(leadId, _ => true);
+        // Recorded by scoring (no "scoring": "pending") before any ICP is published, so the publication scores it.
+        var unscored = await tenant.Api.WaitForLead(leadId, l => l["scoring"] is null);
         Assert.Empty(unscored.Scores());
 
         var icpId = await tenant.Api.CreateIcp();

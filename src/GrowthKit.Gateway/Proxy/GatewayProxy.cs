@@ -16,7 +16,21 @@ public static class GatewayProxy
             .LoadFromMemory(ProxyRoutes.Routes, ProxyRoutes.Clusters)
             .AddServiceDiscoveryDestinationResolver()
             .AddTransforms(context =>
-                context.RequestTransforms.Add(context.Services.GetRequiredService<InternalTokenTransform>()));
+            {
+                context.RequestTransforms.Add(context.Services.GetRequiredService<InternalTokenTransform>());
+                LeadReadFallback.AddTransforms(context);
+            });
         return builder;
+    }
+
+    /// <summary>YARP's default pipeline with the lead reads' fallback in front of it.</summary>
+    public static WebApplication MapGatewayProxy(this WebApplication app)
+    {
+        app.MapReverseProxy(pipeline => pipeline
+            .UseLeadReadFallback()
+            .UseSessionAffinity()
+            .UseLoadBalancing()
+            .UsePassiveHealthChecks());
+        return app;
     }
 }

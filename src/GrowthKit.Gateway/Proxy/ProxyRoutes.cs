@@ -29,6 +29,9 @@ public static class ProxyRoutes
         Api("leads-receive", "leads", "/api/leads", "POST"),
         Api("leads-receive-batch", "leads", "/api/leads/batch", "POST"),
 
+        // One lead: scoring's answer, or the leads service's while scoring has not recorded it (LeadReadFallback).
+        Api("lead-read", "scoring", "/api/leads/{leadId:guid}", "GET", Specific).FallingBackTo("leads"),
+        Api("lead-read-by-external-id", "scoring", "/api/leads/by-external-id/{externalId}", "GET", Specific).FallingBackTo("leads"),
         Api("leads-read", "scoring", "/api/leads/{**rest}", "GET"),
         Api("leads-rescore", "scoring", "/api/leads/{leadId}/rescore", "POST"),
         Api("icp-rescoring", "scoring", "/api/icps/{icpId}/versions/{version}/rescoring", "GET", Specific),

@@ -11,15 +11,26 @@ namespace GrowthKit.Scoring.LeadsView;
 
 public static class ReadLeadsFeature
 {
+    /// <summary>What the gateway adds in front of these reads (its LeadReadFallback), told where the route is documented.</summary>
+    public const string AcceptedLeadDescription =
+        "A lead reads as soon as it is accepted (202). Until scoring has recorded it, the answer is the lead as accepted "
+        + "(its newest snapshot, raw input and snapshot count) with \"scores\": [] and \"scoring\": \"pending\"; once recorded, "
+        + "\"scoring\" is absent and \"lead\" is the snapshot the scores used. A newer snapshot not yet recorded by scoring "
+        + "shows once it is, with its scores: until then the answer stays the previous snapshot with that snapshot's scores, "
+        + "never the new data beside scores of the old. "
+        + "404 when no lead of the tenant has that id or externalId.";
+
     public static RouteGroupBuilder MapReadLeads(this RouteGroupBuilder group)
     {
         group.MapGet("/{leadId:guid}", ById)
             .WithName("GetLead")
             .WithSummary("A lead's normalised snapshot, raw input and current score for each published ICP")
+            .WithDescription(AcceptedLeadDescription)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/by-external-id/{externalId}", ByExternalId)
             .WithName("GetLeadByExternalId")
             .WithSummary("The same as GetLead, found by the consumer's own id")
+            .WithDescription(AcceptedLeadDescription)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{leadId:guid}/scores", Scores)
             .WithName("GetLeadScores")
