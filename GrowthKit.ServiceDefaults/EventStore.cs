@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.MultiTenancy;
@@ -27,6 +28,9 @@ public static class EventStore
                                ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not configured.");
 
         builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: ["ready"]);
+        // Outside development the service never changes its schema: db-apply does (SchemaMigrations).
+        var applyOnStartup = builder.ApplyOnStartup();
+        builder.Services.AddDatabaseMigration(sp => new MartenMigration(sp.GetRequiredService<IDocumentStore>(), schema));
 
         return builder.Services.AddMarten(opts =>
             {
@@ -42,10 +46,10 @@ public static class EventStore
                 // with room for a slow start on a busy machine.
                 opts.ApplyChangesLockId = SchemaLockId(schema);
                 opts.ApplyChangesLockTimeout = TimeSpan.FromMinutes(2);
+                opts.AutoCreateSchemaObjects = applyOnStartup ? AutoCreate.CreateOrUpdate : AutoCreate.None;
                 configure?.Invoke(opts);
             })
             .UseLightweightSessions()
-            .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(DaemonMode.Solo);
     }
 

@@ -22,4 +22,5 @@ app.MapAdminApi();
 app.MapOwnUsage();
 app.MapReverseProxy();
 
-app.Run();
+// `db-apply` applies the service's schema changes and exits (eng/migrate.sh); otherwise it runs.
+return await app.RunOrApplySchemaAsync(args);
