@@ -107,12 +107,20 @@ public sealed class SchemaMigrationTests(TestServers servers)
         await Assert.ThrowsAsync<SchemaNotMigratedException>(() => ProductionIntegrations(database).StartAsync(MapIntegrations));
 
         Assert.Equal(0, await DbApplyAsync(ProductionIntegrations(database)));
-        foreach (var table in new[] { "integrations.imports", "integrations.webhooks", "integrations.data_protection_keys", "integrations.mt_events" })
+        foreach (var table in new[] { "integrations.imports", "integrations.import_chunks", "integrations.webhooks", "integrations.webhook_deliveries",
+                     "integrations.data_protection_keys" })
         {
             Assert.NotNull(await Scalar(database, $"select to_regclass('{table}')::text"));
         }
         var app = await ProductionIntegrations(database).StartAsync(MapIntegrations);
-        await app.StopAndDisposeAsync();
+        try
+        {
+            await app.Services.GetRequiredService<IDocumentStore>().Storage.Database.AssertDatabaseMatchesConfigurationAsync();
+        }
+        finally
+        {
+            await app.StopAndDisposeAsync();
+        }
     }
 
     [Theory]
