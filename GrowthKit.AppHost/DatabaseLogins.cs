@@ -15,10 +15,19 @@ public sealed class DatabaseLogins
 
     private readonly Dictionary<string, IResourceBuilder<IResourceWithConnectionString>> _connections = [];
 
+    /// <summary>The services with a schema of their own, which eng/migrate.sh migrates (each with its own login).</summary>
+    public static readonly IReadOnlyList<string> Migrated = [.. Names.Where(n => n != "audit")];
+
     private DatabaseLogins(IResourceBuilder<ProjectResource> setup) => Setup = setup;
 
     /// <summary>The one-shot set-up; everything that logs in waits for it to complete.</summary>
     public IResourceBuilder<ProjectResource> Setup { get; }
+
+    /// <summary>
+    /// The one-shot schema migration (eng/migrate.sh: every service's <c>db-apply</c> with its own login),
+    /// after the set-up; every service waits for it, since outside development none changes its schema.
+    /// </summary>
+    public IResourceBuilder<ExecutableResource> Migration { get; private set; } = null!;
 
     public static string ConnectionName(string login) => $"growthkit-{login}";
 
@@ -39,6 +48,20 @@ public sealed class DatabaseLogins
             logins._connections[name] = builder.AddConnectionString(ConnectionName(name),
                 infrastructure.LoginFor($"growthkit_{name}", password));
         }
+        var repoRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
+        logins.Migration = builder.AddExecutable("db-migrate", "bash", repoRoot, "eng/migrate.sh")
+            // The services are built with the AppHost, in its configuration.
+#if DEBUG
+            .WithEnvironment("GROWTHKIT_CONFIGURATION", "Debug")
+#else
+            .WithEnvironment("GROWTHKIT_CONFIGURATION", "Release")
+#endif
+            .WaitForCompletion(setup)
+            .WithAnnotation(new OneShotAnnotation());
+        foreach (var name in Migrated)
+        {
+            logins.Migration.WithEnvironment($"GROWTHKIT_DB_{name.ToUpperInvariant()}", logins._connections[name].Resource.ConnectionStringExpression);
+        }
         return logins;
     }
 }
@@ -50,5 +73,6 @@ public static class DatabaseLoginExtensions
         DatabaseLogins logins, string login, string connectionName = "growthkit") =>
         project
             .WithEnvironment($"ConnectionStrings__{connectionName}", logins.For(login).Resource.ConnectionStringExpression)
-            .WaitForCompletion(logins.Setup);
+            .WaitForCompletion(logins.Setup)
+            .WaitForCompletion(logins.Migration);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.MultiTenancy;
@@ -28,6 +29,9 @@ public static class EventStore
                                ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not configured.");
 
         builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: ["ready"]);
+        // Outside development the service never changes its schema: db-apply does (SchemaMigrations).
+        var applyOnStartup = builder.ApplyOnStartup();
+        builder.Services.AddDatabaseMigration(sp => new MartenMigration(sp.GetRequiredService<IDocumentStore>(), schema));
 
         return builder.Services.AddMarten(opts =>
             {
@@ -46,10 +50,10 @@ public static class EventStore
                 // An append wakes the daemon at once (PostgreSQL NOTIFY) instead of waiting for its next
                 // poll, so a relay announces a committed event within milliseconds; polling stays as the net.
                 opts.Events.UseListenNotifyForEventAppends = true;
+                opts.AutoCreateSchemaObjects = applyOnStartup ? AutoCreate.CreateOrUpdate : AutoCreate.None;
                 configure?.Invoke(opts);
             })
             .UseLightweightSessions()
-            .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(DaemonMode.Solo);
     }
 

@@ -20,6 +20,7 @@ public static class Extensions
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        GrowthKit.ServiceDefaults.SchemaMigrations.UseThrowawaySettingsForApplyCommand(builder);
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();

@@ -129,7 +129,17 @@ public static class UsageMeter
     /// <summary>The meter's table in the service's schema (made here if Marten has not made the schema yet).</summary>
     public static IHostApplicationBuilder AddUsageMeter(this IHostApplicationBuilder builder, string schema)
     {
-        builder.Services.AddHostedService(sp => new UsageTableMigration(sp.GetRequiredService<IDocumentStore>(), schema));
+        // A schema object of the service's Marten store: its migration creates the table.
+        builder.Services.AddHandWrittenTables($"{schema}.{Table}", $"""
+            create table if not exists {schema}.{Table} (
+                tenant_id uuid not null,
+                period text not null,
+                counter text not null,
+                count bigint not null,
+                quota bigint,
+                primary key (tenant_id, period, counter),
+                constraint {QuotaConstraint} check (quota is null or count <= quota));
+            """);
         return builder;
     }
 
@@ -146,27 +156,6 @@ public static class UsageMeter
             .RequireAuthorization(InternalToken.PlatformPolicy)
             .ExcludeFromDescription();
         return app;
-    }
-
-    private sealed class UsageTableMigration(IDocumentStore store, string schema) : IHostedService
-    {
-        public async Task StartAsync(CancellationToken cancellationToken)
-        {
-            await using var connection = store.Storage.Database.CreateConnection();
-            await connection.OpenAsync(cancellationToken);
-            await HandWrittenTables.ApplyAsync(connection, $"growthkit-usage-{schema}", schema, $"""
-                create table if not exists {schema}.{Table} (
-                    tenant_id uuid not null,
-                    period text not null,
-                    counter text not null,
-                    count bigint not null,
-                    quota bigint,
-                    primary key (tenant_id, period, counter),
-                    constraint {QuotaConstraint} check (quota is null or count <= quota));
-                """, cancellationToken);
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
 

@@ -26,6 +26,7 @@ public static class KeyRing
             s.ApplicationName = applicationName;
         });
         services.AddSingleton(_ => new PostgresXmlRepository(NpgsqlDataSource.Create(connectionString), schema));
+        services.AddDatabaseMigration(sp => new DataProtectionKeysMigration(NpgsqlDataSource.Create(connectionString), schema));
         services.AddSingleton<SecretXmlEncryptor>();
         services.AddDataProtection().SetApplicationName(applicationName);
         services.AddOptions<KeyManagementOptions>().Configure<PostgresXmlRepository, SecretXmlEncryptor>((o, repository, encryptor) =>

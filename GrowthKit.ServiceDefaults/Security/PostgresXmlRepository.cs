@@ -17,11 +17,8 @@ public sealed class PostgresXmlRepository(NpgsqlDataSource dataSource, string sc
 
     private readonly string _table = TableIn(schema);
 
-    private readonly Lazy<bool> _created = new(() => CreateTable(dataSource, schema));
-
     public IReadOnlyCollection<XElement> GetAllElements()
     {
-        _ = _created.Value;
         using var command = dataSource.CreateCommand($"SELECT xml FROM {_table} ORDER BY id");
         using var reader = command.ExecuteReader();
         var elements = new List<XElement>();
@@ -31,27 +28,39 @@ public sealed class PostgresXmlRepository(NpgsqlDataSource dataSource, string sc
 
     public void StoreElement(XElement element, string friendlyName)
     {
-        _ = _created.Value;
         using var command = dataSource.CreateCommand($"INSERT INTO {_table} (friendly_name, xml) VALUES ($1, $2)");
         command.Parameters.Add(new NpgsqlParameter { Value = friendlyName });
         command.Parameters.Add(new NpgsqlParameter { Value = element.ToString(SaveOptions.DisableFormatting) });
         command.ExecuteNonQuery();
     }
 
-    // Two instances starting together may both create: the loser's unique violation means "it exists".
-    private static bool CreateTable(NpgsqlDataSource dataSource, string schema)
+    public static string Ddl(string schema) =>
+        $"CREATE TABLE IF NOT EXISTS {TableIn(schema)} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, " +
+        "friendly_name text NOT NULL, xml text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())";
+}
+
+/// <summary>
+/// The key ring's table: the web app has no Marten store, so this is its one explicit migration (run by
+/// <c>db-apply</c>, or at start-up in development), idempotent and under an advisory lock.
+/// </summary>
+public sealed class DataProtectionKeysMigration(NpgsqlDataSource dataSource, string schema) : IDatabaseMigration
+{
+    public string Name => $"table {PostgresXmlRepository.TableIn(schema)}";
+
+    public async Task ApplyAsync(CancellationToken ct)
     {
-        try
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await HandWrittenTables.ApplyAsync(connection, $"growthkit-data-protection-{schema}", schema, PostgresXmlRepository.Ddl(schema), ct);
+    }
+
+    public async Task AssertAppliedAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"select to_regclass('{PostgresXmlRepository.TableIn(schema)}') is not null");
+        if (await command.ExecuteScalarAsync(ct) is not true)
         {
-            using var command = dataSource.CreateCommand(
-                HandWrittenTables.SchemaIfMissing(schema) + " " +
-                $"CREATE TABLE IF NOT EXISTS {TableIn(schema)} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, " +
-                "friendly_name text NOT NULL, xml text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())");
-            command.ExecuteNonQuery();
+            throw new SchemaNotMigratedException(
+                $"The table {PostgresXmlRepository.TableIn(schema)} is missing, and this service does not create tables outside development. " +
+                $"Run the migration first: `dotnet <service>.dll {SchemaMigrations.ApplyCommand}` with the service's login (eng/migrate.sh does it for every service).");
         }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateObject)
-        {
-        }
-        return true;
     }
 }

@@ -23,4 +23,5 @@ app.MapAdminApi();
 app.MapOwnUsage();
 app.MapGatewayProxy();
 
-app.Run();
+// `db-apply` applies the service's schema changes and exits (eng/migrate.sh); otherwise it runs.
+return await app.RunOrApplySchemaAsync(args);

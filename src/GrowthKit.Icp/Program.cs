@@ -12,4 +12,5 @@ app.UseGrowthKitApi();
 app.MapDefaultEndpoints();
 app.MapIcpApi();
 
-app.Run();
+// `db-apply` applies the service's schema changes and exits (eng/migrate.sh); otherwise it runs.
+return await app.RunOrApplySchemaAsync(args);

@@ -29,8 +29,8 @@ public static class Extensions
         builder.Services.AddSingleton<RefinementSignal>();
         builder.Services.AddSingleton<DealIntake>();
         builder.Services.AddSingleton<ProposalDesk>();
-        // Hosted services start in order: the leads table exists before the bus delivers the first message.
-        builder.Services.AddHostedService<RefinementTablesMigration>();
+        // The leads table is a Marten schema object: the schema step (the first hosted service) applies or checks it.
+        builder.Services.AddHandWrittenTables($"{RefinementDatabase.Schema}.leads", RefinementDatabase.Ddl);
         builder.AddUsageMeter(RefinementDatabase.Schema);
 
         builder.AddGrowthKitMessaging("refinement", bus =>

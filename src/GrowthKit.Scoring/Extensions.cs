@@ -31,8 +31,9 @@ public static class Extensions
         builder.Services.AddSingleton(_ => new ScoringDatabase(NpgsqlDataSource.Create(connectionString)));
         builder.Services.Configure<RescoringOptions>(builder.Configuration.GetSection(RescoringOptions.Section));
         builder.Services.AddSingleton<RescoringSignal>();
-        // Hosted services start in order: the tables exist before the bus delivers the first message.
-        builder.Services.AddHostedService<ScoringTablesMigration>();
+        // The tables are Marten schema objects: the schema step (the first hosted service) applies or checks them.
+        builder.Services.AddScoringTables();
+        builder.Services.AddHostedService<ScoringServerSettings>();
         builder.AddUsageMeter(ScoringTables.Schema);
         AddAudit(builder);
 

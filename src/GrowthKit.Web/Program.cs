@@ -1,3 +1,4 @@
+using GrowthKit.ServiceDefaults;
 using GrowthKit.Web;
 using GrowthKit.Web.Components;
 using GrowthKit.Web.Security;
@@ -20,4 +21,5 @@ app.MapDefaultEndpoints();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
-app.Run();
+// `db-apply` applies the service's schema changes and exits (eng/migrate.sh); otherwise it runs.
+return await app.RunOrApplySchemaAsync(args);

@@ -1,3 +1,4 @@
+using GrowthKit.AppHost;
 using k8s;
 using k8s.Models;
 using YamlDotNet.RepresentationModel;
@@ -71,7 +72,8 @@ public sealed class DeploymentManifestTests
         var model = await ModelOf();
         var objects = Base();
         var deployments = objects.OfType<V1Deployment>().ToDictionary(d => d.Metadata.Name);
-        var jobs = objects.OfType<V1Job>().ToDictionary(j => j.Metadata.Name);
+        // db-migrate runs the services' own images (db-apply): checked on its own below.
+        var jobs = objects.OfType<V1Job>().Where(j => j.Metadata.Name != "db-migrate").ToDictionary(j => j.Metadata.Name);
         var projects = model.Resources.OfType<ProjectResource>().ToList();
 
         Assert.Equal(projects.Select(p => p.Name).Order(), deployments.Keys.Concat(jobs.Keys).Order());
@@ -97,6 +99,36 @@ public sealed class DeploymentManifestTests
             Assert.Contains(objects.OfType<V1Service>(), s => s.Metadata.Name == project.Name);
             Assert.Contains(objects.OfType<V1PodDisruptionBudget>(), p => p.Metadata.Name == project.Name);
             Assert.Contains(objects.OfType<V2HorizontalPodAutoscaler>(), h => h.Spec.ScaleTargetRef.Name == project.Name);
+        }
+    }
+
+    [Fact]
+    public async Task The_migration_job_runs_db_apply_of_every_migrated_service_with_its_own_login_as_the_apphost_does()
+    {
+        var model = await ModelOf();
+        var migrate = Assert.Single(model.Resources.OfType<ExecutableResource>(), r => r.Name == "db-migrate");
+        var migrateEnvironment = await EnvironmentOf(migrate);
+        Assert.Equal(DatabaseLogins.Migrated.Select(s => $"GROWTHKIT_DB_{s.ToUpperInvariant()}").Order(),
+            migrateEnvironment.Where(n => n.StartsWith("GROWTHKIT_DB_", StringComparison.Ordinal)).Order());
+        // Every service that logs in waits for the migration to complete (none changes its schema itself).
+        foreach (var project in model.Resources.OfType<ProjectResource>().Where(p => p.Name != "db-setup"))
+        {
+            Assert.Contains(project.Annotations.OfType<WaitAnnotation>(),
+                w => w.Resource.Name == "db-migrate" && w.WaitType == WaitType.WaitForCompletion);
+        }
+
+        var job = Assert.Single(Base().OfType<V1Job>(), j => j.Metadata.Name == "db-migrate");
+        var containers = job.Spec.Template.Spec.Containers.ToDictionary(c => c.Name);
+        Assert.Equal(DatabaseLogins.Migrated.Order(), containers.Keys.Order());
+        var deployments = Base().OfType<V1Deployment>().ToDictionary(d => d.Metadata.Name);
+        foreach (var service in DatabaseLogins.Migrated)
+        {
+            var container = containers[service];
+            Assert.Equal(["db-apply"], container.Args);
+            Assert.Equal(Assert.Single(deployments[service].Spec.Template.Spec.Containers).Image, container.Image);
+            var connection = Assert.Single(container.Env, e => e.Name == "ConnectionStrings__growthkit").Value;
+            Assert.Contains($"Username=growthkit_{service};", connection);
+            Assert.Equal($"db-password-{service}", Assert.Single(container.Env, e => e.Name == "DB_PASSWORD").ValueFrom.SecretKeyRef.Key);
         }
     }
 
@@ -167,7 +199,7 @@ public sealed class DeploymentManifestTests
     private static IEnumerable<string> Strings(YamlMappingNode node, string key) =>
         Sequence(node, key).Select(n => ((YamlScalarNode)n).Value!);
 
-    private static async Task<IReadOnlyCollection<string>> EnvironmentOf(ProjectResource project)
+    private static async Task<IReadOnlyCollection<string>> EnvironmentOf(IResource project)
     {
         var environment = new Dictionary<string, object>();
         var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), project, environment);

@@ -60,18 +60,16 @@ public sealed class SharedTokenBucket(IDocumentStore store, TimeProvider clock)
             : new BucketTake(false, TimeSpan.FromSeconds((cost - tokens) / shape.PerSecond));
     }
 
-    public async Task EnsureTableAsync(CancellationToken ct)
-    {
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(ct);
-        await HandWrittenTables.ApplyAsync(connection, "growthkit-gateway-rate-buckets", Schema, $"""
-            create unlogged table if not exists {Table} (
-                key text primary key,
-                tokens double precision not null,
-                updated_at timestamptz not null,
-                granted boolean not null);
-            """, ct);
-    }
+    /// <summary>The buckets' table, a schema object of the gateway's Marten store (its migration creates it).</summary>
+    public const string Ddl = $"""
+        create unlogged table if not exists {Table} (
+            key text primary key,
+            tokens double precision not null,
+            updated_at timestamptz not null,
+            granted boolean not null);
+        """;
+
+    public static string TableName => Table;
 
     /// <summary>Removes buckets idle for <see cref="IdleLifetime"/>: they would be full anyway.</summary>
     public async Task<int> RemoveIdleAsync(CancellationToken ct)
@@ -87,15 +85,9 @@ public sealed class SharedTokenBucket(IDocumentStore store, TimeProvider clock)
     }
 }
 
-/// <summary>Makes the buckets' table at start, then clears idle buckets now and then.</summary>
+/// <summary>Clears idle buckets now and then.</summary>
 public sealed class SharedTokenBucketUpkeep(SharedTokenBucket buckets, ILogger<SharedTokenBucketUpkeep> logger) : BackgroundService
 {
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await buckets.EnsureTableAsync(cancellationToken);
-        await base.StartAsync(cancellationToken);
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(10));

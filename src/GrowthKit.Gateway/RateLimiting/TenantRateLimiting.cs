@@ -1,3 +1,4 @@
+using GrowthKit.ServiceDefaults;
 using System.Globalization;
 using Microsoft.AspNetCore.RateLimiting;
 using System.Threading.RateLimiting;
@@ -32,6 +33,7 @@ public static class TenantRateLimiting
     {
         builder.Services.AddSingleton(Settings(builder.Configuration));
         builder.Services.AddSingleton<SharedTokenBucket>();
+        builder.Services.AddHandWrittenTables(SharedTokenBucket.TableName, SharedTokenBucket.Ddl);
         builder.Services.AddSingleton<SharedRateLimiter>();
         builder.Services.AddHostedService<SharedTokenBucketUpkeep>();
         builder.Services.AddRateLimiter(_ => { });

@@ -53,7 +53,6 @@ public sealed class ImportStore(NpgsqlDataSource dataSource) : IAsyncDisposable
             primary key (import_id, row));
         """;
 
-    public Task MigrateAsync(CancellationToken ct) => WithConnection(c => HandWrittenTables.ApplyAsync(c, "growthkit-integrations-imports", Schema, Ddl, ct), ct);
 
     /// <summary>Stores the parsed upload in one transaction: the import, its chunks and the rows refused already.</summary>
     public async Task CreateAsync(Guid tenantId, Guid importId, ImportKind kind, string by, ParsedCsv parsed, DateTimeOffset now,

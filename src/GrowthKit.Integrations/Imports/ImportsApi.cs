@@ -107,15 +107,8 @@ public static class ImportsModule
         builder.Services.Configure<ImportOptions>(builder.Configuration.GetSection(ImportOptions.Section));
         builder.Services.AddSingleton(_ => new ImportStore(Npgsql.NpgsqlDataSource.Create(connectionString)));
         builder.Services.AddSingleton<ImportSignal>();
-        builder.Services.AddHostedService<ImportTablesMigration>();
+        builder.Services.AddHandWrittenTables($"{Extensions.Schema}.imports", ImportStore.Ddl);
         builder.Services.AddHostedService<ImportWorker>();
         return builder;
     }
-}
-
-public sealed class ImportTablesMigration(ImportStore store) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => store.MigrateAsync(cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

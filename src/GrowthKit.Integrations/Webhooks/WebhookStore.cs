@@ -75,12 +75,6 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource) : IAsyncDisposable
             primary key (tenant_id, lead_id, icp_id));
         """;
 
-    public async Task MigrateAsync(CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await HandWrittenTables.ApplyAsync(connection, "growthkit-integrations-webhooks", Schema, Ddl, ct);
-    }
-
     public async Task<int> CountAsync(Guid tenantId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

@@ -128,7 +128,7 @@ public static class WebhooksModule
         builder.Services.AddSingleton(_ => new WebhookStore(Npgsql.NpgsqlDataSource.Create(connectionString)));
         builder.Services.AddSingleton<WebhookSignal>();
         builder.Services.AddOutboundHttpClient(WebhookDispatcher.HttpClientName);
-        builder.Services.AddHostedService<WebhookTablesMigration>();
+        builder.Services.AddHandWrittenTables($"{Extensions.Schema}.webhooks", WebhookStore.Ddl);
         builder.Services.AddHostedService<WebhookDispatcher>();
         return builder;
     }
@@ -142,10 +142,3 @@ public static class WebhooksModule
     }
 }
 
-/// <summary>Registered before the bus, so the consumers never meet a missing table.</summary>
-public sealed class WebhookTablesMigration(WebhookStore store) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => store.MigrateAsync(cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}

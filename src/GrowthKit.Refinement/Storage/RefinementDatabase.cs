@@ -13,7 +13,7 @@ public sealed class RefinementDatabase(NpgsqlDataSource dataSource) : IAsyncDisp
 {
     public const string Schema = "refinement";
 
-    private const string Ddl = $"""
+    public const string Ddl = $"""
         create table if not exists {Schema}.leads (
             tenant_id uuid not null,
             lead_id uuid not null,
@@ -26,14 +26,6 @@ public sealed class RefinementDatabase(NpgsqlDataSource dataSource) : IAsyncDisp
         """;
 
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct) => await dataSource.OpenConnectionAsync(ct);
-
-    /// <summary>Marten's tables, then this one, under a lock so that instances starting together do not race.</summary>
-    public async Task EnsureCreatedAsync(IDocumentStore store, CancellationToken ct)
-    {
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        await using var connection = await OpenAsync(ct);
-        await HandWrittenTables.ApplyAsync(connection, "growthkit-refinement-schema", Schema, Ddl, ct);
-    }
 
     /// <summary>Every ICP refinement knows, across tenants (below the tenant-scoped sessions: Marten's table of <c>KnownIcp</c>).</summary>
     public async Task<IReadOnlyList<(Guid Tenant, Guid IcpId)>> KnownIcpsAsync(CancellationToken ct)
@@ -50,12 +42,4 @@ public sealed class RefinementDatabase(NpgsqlDataSource dataSource) : IAsyncDisp
     }
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
-}
-
-/// <summary>Registered before the bus, so the consumers never meet a missing table.</summary>
-public sealed class RefinementTablesMigration(IDocumentStore store, RefinementDatabase database) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => database.EnsureCreatedAsync(store, cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -101,16 +101,9 @@ public static class ScoringTables
         create index if not exists quarantine_by_tenant on {Schema}.quarantine (tenant_id, id);
         """;
 
-    /// <summary>Creates Marten's tables and then these, once, under a lock so that instances starting together do not race.</summary>
-    public static async Task EnsureCreatedAsync(IDocumentStore store, ScoringDatabase database, CancellationToken ct)
-    {
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        await using (var connection = await database.OpenAsync(ct))
-        {
-            await HandWrittenTables.ApplyAsync(connection, "growthkit-scoring-schema", Schema, Ddl + ScoredSnapshots.Ddl + WinCalibrations.Ddl, ct);
-        }
-        await database.DetectCompressionAsync(ct);
-    }
+    /// <summary>Every hand-written table of the scoring schema, as one schema object of its Marten store (created by its migration).</summary>
+    public static IServiceCollection AddScoringTables(this IServiceCollection services) =>
+        services.AddHandWrittenTables($"{Schema}.leads", Ddl + ScoredSnapshots.Ddl + WinCalibrations.Ddl);
 
     /// <summary>
     /// Wraps <c>lead_scores.icp_version</c> in a lookup by lead so that only the primary key (tenant,
@@ -133,12 +126,11 @@ public static class ScoringTables
 }
 
 /// <summary>
-/// Registered before the bus, so its consumers and the re-scoring worker never meet a missing table.
+/// Registered before the bus (after the schema step, which runs first): what the server supports is known before the first write.
 /// </summary>
-public sealed class ScoringTablesMigration(IDocumentStore store, ScoringDatabase database) : IHostedService
+public sealed class ScoringServerSettings(ScoringDatabase database) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        ScoringTables.EnsureCreatedAsync(store, database, cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken) => database.DetectCompressionAsync(cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

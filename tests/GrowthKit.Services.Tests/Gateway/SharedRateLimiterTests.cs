@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using GrowthKit.Gateway.Authentication;
 using GrowthKit.Gateway.RateLimiting;
 using GrowthKit.Gateway.Tenants;
+using GrowthKit.ServiceDefaults;
 using GrowthKit.Services.Tests.Infrastructure;
 using JasperFx;
 using Marten;
@@ -43,10 +44,12 @@ public sealed class SharedRateLimiterTests(TestServers servers) : IAsyncLifetime
             o.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
             o.Schema.For<Tenant>().SingleTenanted();
             o.Schema.For<ApiKey>().SingleTenanted().Index(k => k.KeyId);
+            // As the gateway registers it: a schema object of the store, created by its migration.
+            o.Storage.ExtendedSchemaObjects.Add(new HandWrittenSchemaObject(SharedTokenBucket.TableName, SharedTokenBucket.Ddl));
         });
         _stores.Add(store);
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var buckets = new SharedTokenBucket(store, TimeProvider.System);
-        await buckets.EnsureTableAsync(CancellationToken.None);
 
         var services = new ServiceCollection()
             .AddLogging()
