@@ -30,7 +30,7 @@ public static class EventStore
 
         return builder.Services.AddMarten(opts =>
             {
-                opts.Connection(connectionString);
+                opts.Connection(DaemonFailover.WithClientConnectionCheck(connectionString));
                 opts.DatabaseSchemaName = schema;
                 opts.Events.DatabaseSchemaName = schema;
                 opts.Events.TenancyStyle = TenancyStyle.Conjoined;
@@ -42,12 +42,19 @@ public static class EventStore
                 // with room for a slow start on a busy machine.
                 opts.ApplyChangesLockId = SchemaLockId(schema);
                 opts.ApplyChangesLockTimeout = TimeSpan.FromMinutes(2);
+                // Replicas (GROWTHKIT_REPLICAS): each relay/projection shard runs on one node at a time under a
+                // session advisory lock; a dead node's lock goes with its connection and another node takes
+                // the shard at its next poll, so failover takes about this long.
+                opts.Projections.LeadershipPollingTime = DaemonLeadershipPollingMilliseconds;
                 configure?.Invoke(opts);
             })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
-            .AddAsyncDaemon(DaemonMode.Solo);
+            .AddAsyncDaemon(DaemonMode.HotCold);
     }
+
+    /// <summary>How often a node without a shard's lock tries to take it (Marten's default is 5 s).</summary>
+    public const int DaemonLeadershipPollingMilliseconds = 2000;
 
     /// <summary>A stable advisory-lock id per schema (the first four bytes of its SHA-256).</summary>
     public static int SchemaLockId(string schema) =>
