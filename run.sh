@@ -59,6 +59,7 @@ env "Parameters__admin-key=$admin_key" "Parameters__audit-signing-key=$audit_key
   "Parameters__web-data-protection-key=$web_dp_key" \
   "Parameters__integrations-data-protection-key=$integrations_dp_key" \
   GrowthKit__AllowPrivateNetworks="${GROWTHKIT_ALLOW_PRIVATE_NETWORKS:-false}" \
+  GrowthKit__Replicas="${GROWTHKIT_REPLICAS:-1}" \
   GrowthKit__Port="$port" GrowthKit__DataDir="$data" GrowthKit__DurableStorage=true \
   DcpPublisher__WaitForResourceCleanup=true \
   ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \

@@ -41,21 +41,31 @@ var webDataProtectionKey = builder.AddParameter("web-data-protection-key",
 var integrationsDataProtectionKey = builder.AddParameter("integrations-data-protection-key",
     new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
 
-var icp = builder.AddGrowthKitService<Projects.GrowthKit_Icp>("icp", logins, messaging, internalTokenPublicKey);
-var leads = builder.AddGrowthKitService<Projects.GrowthKit_Leads>("leads", logins, messaging, internalTokenPublicKey);
+// Every stateless service and the gateway run GrowthKit:Replicas instances (GROWTHKIT_REPLICAS in ./run.sh).
+// The web app stays one: a Blazor Server circuit lives in one process's memory (docs/operating-at-scale.md).
+var replicas = ServiceResources.Replicas(builder.Configuration);
+
+var icp = builder.AddGrowthKitService<Projects.GrowthKit_Icp>("icp", logins, messaging, internalTokenPublicKey)
+    .WithGrowthKitReplicas(replicas);
+var leads = builder.AddGrowthKitService<Projects.GrowthKit_Leads>("leads", logins, messaging, internalTokenPublicKey)
+    .WithGrowthKitReplicas(replicas);
 // The scoring service serves the audit routes: it verifies every chain with the auditor's login.
 var scoring = builder.AddGrowthKitService<Projects.GrowthKit_Scoring>("scoring", logins, messaging, internalTokenPublicKey)
+    .WithGrowthKitReplicas(replicas)
     .WithDatabaseLogin(logins, "audit", connectionName: "audit")
     .WithEnvironment("GrowthKit__AuditSigningKey", auditSigningKey);
-var refinement = builder.AddGrowthKitService<Projects.GrowthKit_Refinement>("refinement", logins, messaging, internalTokenPublicKey);
+var refinement = builder.AddGrowthKitService<Projects.GrowthKit_Refinement>("refinement", logins, messaging, internalTokenPublicKey)
+    .WithGrowthKitReplicas(replicas);
 // CRM syncs, CSV imports, score write-back and webhooks: the one service that calls out of the platform.
 var integrations = builder.AddGrowthKitService<Projects.GrowthKit_Integrations>("integrations", logins, messaging, internalTokenPublicKey)
+    .WithGrowthKitReplicas(replicas)
     .WithEnvironment("GrowthKit__DataProtectionKey", integrationsDataProtectionKey)
     // Outbound calls (CRM base URLs, webhooks) reach private networks only when the platform allows it.
     .WithEnvironment("GrowthKit__AllowPrivateNetworks", builder.Configuration["GrowthKit:AllowPrivateNetworks"] ?? "false");
 
 var gateway = builder.AddProject<Projects.GrowthKit_Gateway>("gateway")
     .WithGatewayEndpoint(builder.Configuration["GrowthKit:Port"])
+    .WithGrowthKitReplicas(replicas)
     .WithDatabaseLogin(logins, "gateway")
     .WithReference(icp).WaitFor(icp)
     .WithReference(leads).WaitFor(leads)

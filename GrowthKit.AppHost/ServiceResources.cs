@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace GrowthKit.AppHost;
 
 public static class ServiceResources
@@ -19,6 +21,34 @@ public static class ServiceResources
             .WithReference(messaging).WaitFor(messaging)
             .WithEnvironment("GrowthKit__InternalTokenPublicKey", internalTokenPublicKey)
             .WithHttpHealthCheck("/health");
+
+    public const string ReplicasKey = "GrowthKit:Replicas";
+    public const int MaxReplicas = 8;
+
+    /// <summary>
+    /// How many instances of each scaled service run (<c>GrowthKit:Replicas</c>, from GROWTHKIT_REPLICAS in
+    /// ./run.sh): 1 unless set; a value that is not a whole number from 1 to <see cref="MaxReplicas"/> stops
+    /// the start with a message rather than running a topology nobody asked for.
+    /// </summary>
+    public static int Replicas(IConfiguration configuration)
+    {
+        var value = configuration[ReplicasKey];
+        if (string.IsNullOrWhiteSpace(value)) return 1;
+        return int.TryParse(value, out var replicas) && replicas is >= 1 and <= MaxReplicas
+            ? replicas
+            : throw new InvalidOperationException(
+                $"{ReplicasKey} (GROWTHKIT_REPLICAS) is '{value}'; it must be a whole number from 1 to {MaxReplicas}.");
+    }
+
+    /// <summary>
+    /// N instances behind one address: each replica gets its own port and DCP's proxy on the resource's
+    /// endpoint spreads connections over them, so service discovery (and the gateway's YARP routes, which
+    /// resolve through it) reach every replica. One replica keeps the plain resource, listening on its
+    /// endpoint's port itself (no proxy, no extra hop).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithGrowthKitReplicas(
+        this IResourceBuilder<ProjectResource> service, int replicas) =>
+        replicas > 1 ? service.WithEndpoint("http", e => e.IsProxied = true).WithReplicas(replicas) : service;
 
     /// <summary>
     /// The gateway is the one public entry: a fixed port for ./run.sh, a free one in tests. It listens on

@@ -35,7 +35,7 @@ public static class EventStore
 
         return builder.Services.AddMarten(opts =>
             {
-                opts.Connection(connectionString);
+                opts.Connection(DaemonFailover.WithClientConnectionCheck(connectionString));
                 opts.DatabaseSchemaName = schema;
                 opts.Events.DatabaseSchemaName = schema;
                 opts.Events.TenancyStyle = TenancyStyle.Conjoined;
@@ -51,11 +51,18 @@ public static class EventStore
                 // poll, so a relay announces a committed event within milliseconds; polling stays as the net.
                 opts.Events.UseListenNotifyForEventAppends = true;
                 opts.AutoCreateSchemaObjects = applyOnStartup ? AutoCreate.CreateOrUpdate : AutoCreate.None;
+                // Replicas (GROWTHKIT_REPLICAS): each relay/projection shard runs on one node at a time under a
+                // session advisory lock; a dead node's lock goes with its connection and another node takes
+                // the shard at its next poll, so failover takes about this long.
+                opts.Projections.LeadershipPollingTime = DaemonLeadershipPollingMilliseconds;
                 configure?.Invoke(opts);
             })
             .UseLightweightSessions()
-            .AddAsyncDaemon(DaemonMode.Solo);
+            .AddAsyncDaemon(DaemonMode.HotCold);
     }
+
+    /// <summary>How often a node without a shard's lock tries to take it (Marten's default is 5 s).</summary>
+    public const int DaemonLeadershipPollingMilliseconds = 2000;
 
     /// <summary>
     /// Wakes every daemon listening for appends, as Marten does after its own appends when
