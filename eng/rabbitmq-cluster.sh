@@ -5,6 +5,8 @@
 #
 #   eng/rabbitmq-cluster.sh start DIR   # creates DIR (a folder of its own), starts and clusters the nodes
 #   eng/rabbitmq-cluster.sh stop DIR    # stops whatever of it still runs (also after a kill -9); idempotent
+#   eng/rabbitmq-cluster.sh ctl DIR N ARGS...   # rabbitmqctl ARGS against node N (1-3), e.g.
+#       eng/rabbitmq-cluster.sh ctl DIR 1 list_queues name type leader members
 #
 # start needs GROWTHKIT_RABBITMQ_USER and GROWTHKIT_RABBITMQ_PASSWORD (the user is created with all
 # permissions on GROWTHKIT_RABBITMQ_VHOST, default "/", instead of "guest"). Ports are picked free.
@@ -18,9 +20,11 @@ readonly size=3
 log() { printf '%s: %s\n' "$me" "$*"; }
 fail() { printf '%s: error: %s\n' "$me" "$*" >&2; exit 1; }
 
-[[ $# -eq 2 && ($1 == start || $1 == stop) ]] || fail "usage: $0 start|stop DIR"
+[[ ($# -eq 2 && ($1 == start || $1 == stop)) || ($# -ge 3 && $1 == ctl) ]] ||
+  fail "usage: $0 start|stop DIR, or $0 ctl DIR NODE ARGS..."
 command=$1
 dir=$(realpath -m -- "$2")
+shift 2
 rmq_bin=/usr/lib/rabbitmq/bin
 epmd=$(command -v epmd || echo /usr/lib/erlang/bin/epmd)
 for tool in "$rmq_bin/rabbitmq-server" "$rmq_bin/rabbitmqctl" "$rmq_bin/rabbitmq-diagnostics" "$epmd"; do
@@ -82,6 +86,18 @@ stop_cluster() {
   rm -f "$dir/cluster.env" "$dir/cluster.env.starting"
   log "stopped"
 }
+
+if [[ $command == ctl ]]; then
+  [[ -f $dir/cluster.env ]] || fail "no running cluster in $dir"
+  # shellcheck disable=SC1091
+  source "$dir/cluster.env"
+  epmd_port=$EPMD_PORT
+  [[ $1 =~ ^[1-3]$ ]] || fail "NODE must be 1, 2 or 3"
+  node=$1
+  shift
+  ctl "$node" "$@"
+  exit
+fi
 
 if [[ $command == stop ]]; then
   stop_cluster
