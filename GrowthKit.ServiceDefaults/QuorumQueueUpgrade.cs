@@ -84,9 +84,12 @@ public sealed class QuorumQueueUpgrade(IConnection connection, ILogger logger)
             await using var unbind = await connection.CreateChannelAsync(cancellationToken: ct);
             await unbind.QueueUnbindAsync(holding, queue, "", cancellationToken: ct);
         }
+        // Unbound, nothing reaches the holding queue any more: once emptied it is deleted outright
+        // (quorum queues do not support delete-if-empty).
         var moved = await MoveAsync(holding, queue, ct);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
-        await channel.QueueDeleteAsync(holding, ifUnused: false, ifEmpty: true, cancellationToken: ct);
+        var purged = await channel.QueueDeleteAsync(holding, ifUnused: false, ifEmpty: false, cancellationToken: ct);
+        if (purged > 0) throw new InvalidOperationException($"{purged} messages reached '{holding}' after it was unbound; they were lost.");
         logger.LogWarning("Queue {Queue} is now a quorum queue; {Count} messages moved back into it", queue, moved);
     }
 
@@ -95,7 +98,11 @@ public sealed class QuorumQueueUpgrade(IConnection connection, ILogger logger)
 
     private enum QueueState { Missing, Quorum, Classic, InUse }
 
-    /// <summary>Declares the queue as wanted: it is quorum if the broker agrees, classic if it refuses the type.</summary>
+    /// <summary>
+    /// Declared as wanted, the queue is ours already if the broker agrees; declared with no arguments
+    /// (as the classic version declared it), it is classic if the broker agrees to that. The reply
+    /// texts are not parsed: which argument RabbitMQ names first differs between versions.
+    /// </summary>
     private async Task<QueueState> InspectAsync(string queue, IDictionary<string, object?> arguments, CancellationToken ct)
     {
         QueueDeclareOk existing;
@@ -104,21 +111,29 @@ public sealed class QuorumQueueUpgrade(IConnection connection, ILogger logger)
             try { existing = await passive.QueueDeclarePassiveAsync(queue, ct); }
             catch (OperationInterruptedException e) when (Code(e) == NotFound) { return QueueState.Missing; }
         }
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
-        try
+        string? refusal;
+        await using (var channel = await connection.CreateChannelAsync(cancellationToken: ct))
         {
-            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments, cancellationToken: ct);
-            return QueueState.Quorum;
+            try
+            {
+                await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments, cancellationToken: ct);
+                return QueueState.Quorum;
+            }
+            catch (OperationInterruptedException e) when (Code(e) == PreconditionFailed) { refusal = e.ShutdownReason?.ReplyText; }
         }
-        catch (OperationInterruptedException e) when (Code(e) == PreconditionFailed && e.Message.Contains("x-queue-type", StringComparison.Ordinal))
+        await using (var channel = await connection.CreateChannelAsync(cancellationToken: ct))
         {
-            return existing.ConsumerCount > 0 ? QueueState.InUse : QueueState.Classic;
-        }
-        catch (OperationInterruptedException e) when (Code(e) == PreconditionFailed)
-        {
-            throw new InvalidOperationException(
-                $"Queue '{queue}' exists with other arguments than this version declares ({e.ShutdownReason?.ReplyText}); " +
-                "change it with a policy or delete it once drained.", e);
+            try
+            {
+                await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: ct);
+                return existing.ConsumerCount > 0 ? QueueState.InUse : QueueState.Classic;
+            }
+            catch (OperationInterruptedException e) when (Code(e) == PreconditionFailed)
+            {
+                throw new InvalidOperationException(
+                    $"Queue '{queue}' exists with other arguments than this version declares ({refusal}); " +
+                    "change them with a policy, or delete the queue once drained.", e);
+            }
         }
     }
 
