@@ -112,11 +112,28 @@ public static class Messaging
         Task.Run(async () =>
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await using var connection = await ConnectAsync(configuration, "growthkit-quorum-upgrade", cts.Token);
-            var upgrade = new QuorumQueueUpgrade(connection, logger);
-            await upgrade.UpgradeAsync(queue, quorum.ConsumerQueueArguments(queue), cts.Token);
-            await upgrade.UpgradeAsync(queue + DeadLetters.ErrorSuffix, quorum.ErrorQueueArguments(), cts.Token);
-            await upgrade.UpgradeAsync(queue + "_skipped", quorum.ErrorQueueArguments(), cts.Token);
+            // The broker may still be setting up the application user's vhost and permissions when a
+            // service starts (MassTransit retries its own connection for the same reason); every step
+            // is idempotent, so the whole conversion is tried again until the deadline.
+            for (var delay = TimeSpan.FromMilliseconds(250); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks)))
+            {
+                try
+                {
+                    await using var connection = await ConnectAsync(configuration, "growthkit-quorum-upgrade", cts.Token);
+                    var upgrade = new QuorumQueueUpgrade(connection, logger);
+                    await upgrade.UpgradeAsync(queue, quorum.ConsumerQueueArguments(queue), cts.Token);
+                    await upgrade.UpgradeAsync(queue + DeadLetters.ErrorSuffix, quorum.ErrorQueueArguments(), cts.Token);
+                    await upgrade.UpgradeAsync(queue + "_skipped", quorum.ErrorQueueArguments(), cts.Token);
+                    return;
+                }
+                catch (Exception e) when (e is RabbitMQ.Client.Exceptions.BrokerUnreachableException
+                                              or RabbitMQ.Client.Exceptions.OperationInterruptedException
+                                              or System.Net.Sockets.SocketException && !cts.IsCancellationRequested)
+                {
+                    logger.LogInformation("RabbitMQ refused a step of the quorum queue check ({Reason}); trying again", e.Message);
+                    await Task.Delay(delay, cts.Token);
+                }
+            }
         }).GetAwaiter().GetResult();
     }
 
