@@ -4,12 +4,21 @@ using MassTransit.Middleware;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
 
 namespace GrowthKit.ServiceDefaults;
 
 public static class Messaging
 {
     public const string ConnectionName = "messaging";
+
+    /// <summary>
+    /// Optional: every node of a RabbitMQ cluster as <c>host:port</c>, comma-separated. The client
+    /// connects to the first that answers and fails over to the next when its node dies. Unset, the
+    /// connection string's host is the one node (or a load balancer in front of the cluster).
+    /// </summary>
+    public const string ClusterNodesKey = "GrowthKit:Messaging:ClusterNodes";
 
     /// <summary>
     /// MassTransit over RabbitMQ with durable queues and publisher confirms. Call before
@@ -24,13 +33,24 @@ public static class Messaging
         // amqp://user:password@host:port/vhost — the platform's application user lives on its own vhost.
         var virtualHost = uri.AbsolutePath.Trim('/') is { Length: > 0 } path ? Uri.UnescapeDataString(path) : "/";
 
+        var quorum = QuorumQueues.FromConfiguration(builder.Configuration);
+        var clusterNodes = ClusterNodes(builder.Configuration);
+
         builder.Services.AddMassTransit(bus =>
         {
             // The prefix keeps each service's queues its own: two services consuming the same
             // message must not become competing consumers of one queue.
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, false));
             configure?.Invoke(bus);
-            bus.AddConfigureEndpointsCallback((context, _, endpoint) => UseRetryPolicy(endpoint, context.GetRequiredService<OutageGate>()));
+            bus.AddConfigureEndpointsCallback((context, queue, endpoint) =>
+            {
+                // Durable queues become quorum queues; one left classic by an earlier version is
+                // converted first, as the bus would fail to declare it (see QuorumQueueUpgrade).
+                if (quorum.Apply(queue, endpoint))
+                    UpgradeClassicQueues(context.GetRequiredService<IConfiguration>(), quorum, queue,
+                        context.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(QuorumQueueUpgrade)));
+                UseRetryPolicy(endpoint, context.GetRequiredService<OutageGate>());
+            });
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(uri.Host, (ushort)uri.Port, virtualHost, h =>
@@ -39,7 +59,11 @@ public static class Messaging
                     h.Username(Uri.UnescapeDataString(userInfo[0]));
                     h.Password(userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : "");
                     h.PublisherConfirmation = true;
+                    if (clusterNodes.Count > 0)
+                        h.UseCluster(cluster => clusterNodes.ForEach(node => cluster.Node(node)));
                 });
+                rabbit.SendTopology.ConfigureErrorSettings = QuorumQueues.StripFromErrorQueue;
+                rabbit.SendTopology.ConfigureDeadLetterSettings = QuorumQueues.StripFromErrorQueue;
                 rabbit.ConfigureEndpoints(context);
             });
         });
@@ -60,6 +84,57 @@ public static class Messaging
             o.StopTimeout = TimeSpan.FromSeconds(20);
         });
         return builder;
+    }
+
+    private static List<string> ClusterNodes(IConfiguration configuration) =>
+        (configuration[ClusterNodesKey] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    /// <summary>A plain AMQP connection to the service's broker (or the first cluster node that answers).</summary>
+    public static async Task<IConnection> ConnectAsync(IConfiguration configuration, string clientName, CancellationToken ct)
+    {
+        var uri = new Uri(configuration.GetConnectionString(ConnectionName)
+                          ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not configured."));
+        var factory = new ConnectionFactory { Uri = uri, ClientProvidedName = clientName };
+        var nodes = ClusterNodes(configuration);
+        if (nodes.Count == 0) return await factory.CreateConnectionAsync(ct);
+        var endpoints = nodes.Select(node => node.Split(':', 2) is [var host, var port]
+            ? new AmqpTcpEndpoint(host, int.Parse(port, System.Globalization.CultureInfo.InvariantCulture))
+            : new AmqpTcpEndpoint(node));
+        return await factory.CreateConnectionAsync(endpoints, ct);
+    }
+
+    /// <summary>
+    /// Runs while the bus is configured, before it declares anything: blocking here is what keeps the
+    /// bus from declaring a queue that is still classic. Fails start-up when a queue cannot be converted.
+    /// </summary>
+    private static void UpgradeClassicQueues(IConfiguration configuration, QuorumQueues quorum, string queue, ILogger logger)
+    {
+        Task.Run(async () =>
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            // The broker may still be setting up the application user's vhost and permissions when a
+            // service starts (MassTransit retries its own connection for the same reason); every step
+            // is idempotent, so the whole conversion is tried again until the deadline.
+            for (var delay = TimeSpan.FromMilliseconds(250); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks)))
+            {
+                try
+                {
+                    await using var connection = await ConnectAsync(configuration, "growthkit-quorum-upgrade", cts.Token);
+                    var upgrade = new QuorumQueueUpgrade(connection, logger);
+                    await upgrade.UpgradeAsync(queue, quorum.ConsumerQueueArguments(queue), cts.Token);
+                    await upgrade.UpgradeAsync(queue + DeadLetters.ErrorSuffix, quorum.ErrorQueueArguments(), cts.Token);
+                    await upgrade.UpgradeAsync(queue + "_skipped", quorum.ErrorQueueArguments(), cts.Token);
+                    return;
+                }
+                catch (Exception e) when (e is RabbitMQ.Client.Exceptions.BrokerUnreachableException
+                                              or RabbitMQ.Client.Exceptions.OperationInterruptedException
+                                              or System.Net.Sockets.SocketException && !cts.IsCancellationRequested)
+                {
+                    logger.LogInformation("RabbitMQ refused a step of the quorum queue check ({Reason}); trying again", e.Message);
+                    await Task.Delay(delay, cts.Token);
+                }
+            }
+        }).GetAwaiter().GetResult();
     }
 
     /// <summary>

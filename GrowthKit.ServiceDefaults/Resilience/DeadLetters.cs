@@ -102,13 +102,8 @@ public sealed class DeadLetters(IConfiguration configuration, OutageGate gate, I
     private IEnumerable<string> Queues() =>
         gate.Endpoints.Select(address => address.AbsolutePath.TrimEnd('/').Split('/')[^1]).Distinct();
 
-    private async Task<IConnection> ConnectAsync(CancellationToken ct)
-    {
-        var uri = new Uri(configuration.GetConnectionString(Messaging.ConnectionName)
-                          ?? throw new InvalidOperationException($"ConnectionStrings:{Messaging.ConnectionName} is not configured."));
-        var factory = new ConnectionFactory { Uri = uri, ClientProvidedName = "growthkit-dead-letters" };
-        return await factory.CreateConnectionAsync(ct);
-    }
+    private Task<IConnection> ConnectAsync(CancellationToken ct) =>
+        Messaging.ConnectAsync(configuration, "growthkit-dead-letters", ct);
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
