@@ -46,7 +46,8 @@ public static class Messaging
             {
                 // Durable queues become quorum queues; one left classic by an earlier version is
                 // converted first, as the bus would fail to declare it (see QuorumQueueUpgrade).
-                if (quorum.Apply(queue, endpoint))
+                // A db-apply run builds the bus but never starts it, and has no broker: nothing to convert.
+                if (quorum.Apply(queue, endpoint) && !SchemaMigrations.IsApplyCommand(Environment.GetCommandLineArgs()))
                     UpgradeClassicQueues(context.GetRequiredService<IConfiguration>(), quorum, queue,
                         context.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(QuorumQueueUpgrade)));
                 UseRetryPolicy(endpoint, context.GetRequiredService<OutageGate>());
