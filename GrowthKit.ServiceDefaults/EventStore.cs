@@ -67,10 +67,10 @@ public static class EventStore
     /// <summary>
     /// Wakes every daemon listening for appends, as Marten does after its own appends when
     /// <c>UseListenNotifyForEventAppends</c> is on; for events written by set-based SQL of our own.
-    /// The statement returns no rows, so it can share a batch with others.
+    /// A plain NOTIFY: it returns no rows (it can share a batch with others) and has no ';' (Marten
+    /// refuses one in a queued command).
     /// </summary>
-    public const string NotifyEventsAppendedSql =
-        $"DO $$ BEGIN PERFORM pg_notify('{PostgresqlListenWakeup.DefaultChannel}', ''); END $$";
+    public const string NotifyEventsAppendedSql = $"NOTIFY {PostgresqlListenWakeup.DefaultChannel}";
 
     /// <summary>A stable advisory-lock id per schema (the first four bytes of its SHA-256).</summary>
     public static int SchemaLockId(string schema) =>
