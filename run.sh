@@ -53,7 +53,8 @@ dotnet build GrowthKit.AppHost -c Release -nologo -v quiet
 
 log="$data/apphost.log"
 dashboard_url=${GROWTHKIT_DASHBOARD_URL:-http://127.0.0.1:18888}
-# Secrets travel in the environment (not the command line, which `ps` shows).
+# Secrets travel in the environment (not the command line, which `ps` shows). The AppHost runs from its
+# build (just made above), not under `dotnet run`: one launcher process less, held for the whole run.
 env "Parameters__admin-key=$admin_key" "Parameters__audit-signing-key=$audit_key" \
   AppHost__BrowserToken="$dashboard_token" \
   "Parameters__web-data-protection-key=$web_dp_key" \
@@ -65,7 +66,7 @@ env "Parameters__admin-key=$admin_key" "Parameters__audit-signing-key=$audit_key
   ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
   ASPNETCORE_URLS="$dashboard_url" ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://127.0.0.1:18890 \
   ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production \
-  setsid dotnet run --project GrowthKit.AppHost -c Release --no-build --no-launch-profile >"$log" 2>&1 &
+  setsid GrowthKit.AppHost/bin/Release/net10.0/GrowthKit.AppHost >"$log" 2>&1 &
 apphost=$!
 
 stop() {
