@@ -46,8 +46,9 @@ public static class Messaging
             {
                 // Durable queues become quorum queues; one left classic by an earlier version is
                 // converted first, as the bus would fail to declare it (see QuorumQueueUpgrade).
-                // A db-apply run builds the bus but never starts it, and has no broker: nothing to convert.
-                if (quorum.Apply(queue, endpoint) && !SchemaMigrations.IsApplyCommand(Environment.GetCommandLineArgs()))
+                // A host that builds the bus but never starts it (a db-apply run, a test reading a store's
+                // configuration) has no broker to convert queues on: GrowthKit:Messaging:ConvertClassicQueues=false.
+                if (quorum.Apply(queue, endpoint) && ConvertsClassicQueues(context.GetRequiredService<IConfiguration>()))
                     UpgradeClassicQueues(context.GetRequiredService<IConfiguration>(), quorum, queue,
                         context.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(QuorumQueueUpgrade)));
                 UseRetryPolicy(endpoint, context.GetRequiredService<OutageGate>());
@@ -104,6 +105,13 @@ public static class Messaging
         return await factory.CreateConnectionAsync(endpoints, ct);
     }
 
+    public const string ConvertClassicQueuesKey = "GrowthKit:Messaging:ConvertClassicQueues";
+
+    /// <summary>Whether classic queues of an earlier version are converted as the bus is configured (default: yes).</summary>
+    public static bool ConvertsClassicQueues(IConfiguration configuration) =>
+        !string.Equals(configuration[ConvertClassicQueuesKey], "false", StringComparison.OrdinalIgnoreCase)
+        && !SchemaMigrations.IsApplyCommand(Environment.GetCommandLineArgs());
+
     /// <summary>
     /// Runs while the bus is configured, before it declares anything: blocking here is what keeps the
     /// bus from declaring a queue that is still classic. Fails start-up when a queue cannot be converted.
@@ -112,26 +120,31 @@ public static class Messaging
     {
         Task.Run(async () =>
         {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
             // The broker may still be setting up the application user's vhost and permissions when a
-            // service starts (MassTransit retries its own connection for the same reason); every step
-            // is idempotent, so the whole conversion is tried again until the deadline.
+            // service starts (MassTransit retries its own connection for the same reason), and a step
+            // can stall (a channel that never opens): each attempt has 20 s, and every step is
+            // idempotent, so the whole conversion is tried again until the deadline.
             for (var delay = TimeSpan.FromMilliseconds(250); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks)))
             {
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+                attempt.CancelAfter(TimeSpan.FromSeconds(20));
                 try
                 {
-                    await using var connection = await ConnectAsync(configuration, "growthkit-quorum-upgrade", cts.Token);
+                    await using var connection = await ConnectAsync(configuration, "growthkit-quorum-upgrade", attempt.Token);
                     var upgrade = new QuorumQueueUpgrade(connection, logger);
-                    await upgrade.UpgradeAsync(queue, quorum.ConsumerQueueArguments(queue), cts.Token);
-                    await upgrade.UpgradeAsync(queue + DeadLetters.ErrorSuffix, quorum.ErrorQueueArguments(), cts.Token);
-                    await upgrade.UpgradeAsync(queue + "_skipped", quorum.ErrorQueueArguments(), cts.Token);
+                    await upgrade.UpgradeAsync(queue, quorum.ConsumerQueueArguments(queue), attempt.Token);
+                    await upgrade.UpgradeAsync(queue + DeadLetters.ErrorSuffix, quorum.ErrorQueueArguments(), attempt.Token);
+                    await upgrade.UpgradeAsync(queue + "_skipped", quorum.ErrorQueueArguments(), attempt.Token);
                     return;
                 }
-                catch (Exception e) when (e is RabbitMQ.Client.Exceptions.BrokerUnreachableException
-                                              or RabbitMQ.Client.Exceptions.OperationInterruptedException
-                                              or System.Net.Sockets.SocketException && !cts.IsCancellationRequested)
+                catch (Exception e) when ((e is RabbitMQ.Client.Exceptions.BrokerUnreachableException
+                                               or RabbitMQ.Client.Exceptions.OperationInterruptedException
+                                               or System.Net.Sockets.SocketException
+                                               or OperationCanceledException)
+                                          && !cts.IsCancellationRequested)
                 {
-                    logger.LogInformation("RabbitMQ refused a step of the quorum queue check ({Reason}); trying again", e.Message);
+                    logger.LogInformation("RabbitMQ refused or stalled a step of the quorum queue check ({Reason}); trying again", e.Message);
                     await Task.Delay(delay, cts.Token);
                 }
             }

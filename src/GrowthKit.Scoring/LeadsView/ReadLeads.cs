@@ -52,6 +52,9 @@ public static class ReadLeadsFeature
         Guid tenantId, string match, TKey key, ScoringDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
+        // One snapshot of the database for every statement below: a lead recorded again between two of
+        // them would otherwise show the new snapshot's score beside the old snapshot (or the reverse).
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         (Guid LeadId, Guid BatchId, int Pos)? current = null;
         await using (var command = new NpgsqlCommand($"""
             select l.lead_id, s.batch_id, s.pos
