@@ -138,10 +138,12 @@ public static class Messaging
                     await upgrade.UpgradeAsync(queue + "_skipped", quorum.ErrorQueueArguments(), attempt.Token);
                     return;
                 }
-                catch (Exception e) when ((e is RabbitMQ.Client.Exceptions.BrokerUnreachableException
-                                               or RabbitMQ.Client.Exceptions.OperationInterruptedException
-                                               or System.Net.Sockets.SocketException
-                                               or OperationCanceledException)
+                // Whatever the broker does to a step (unreachable, refused, a channel closed under it, a
+                // stall): the conversion is idempotent, so it is tried again from the start until the
+                // deadline. A refusal of the conversion itself (InvalidOperationException: the previous
+                // version still consumes the queue) ends the start at once; a closed channel, which is one
+                // too, is the broker's doing.
+                catch (Exception e) when ((e is not InvalidOperationException or System.Threading.Channels.ChannelClosedException)
                                           && !cts.IsCancellationRequested)
                 {
                     logger.LogInformation("RabbitMQ refused or stalled a step of the quorum queue check ({Reason}); trying again", e.Message);

@@ -84,7 +84,10 @@ public sealed class ThinPathTests(GrowthKitApp system)
         var byExternal = await tenant.Api.GetFromJsonAsync<JsonObject>("/api/leads/by-external-id/ext-42");
         Assert.Equal(leadId.ToString(), byExternal!["leadId"]!.GetValue<string>());
         Assert.Equal("ext-42", byExternal["externalId"]!.GetValue<string>());
-        Assert.Equal(byId["lead"]!.ToJsonString(), byExternal["lead"]!.ToJsonString());
+        // The same JSON (names and values; the order of an object's names means nothing): one answer may
+        // come from scoring and the other from the leads service while scoring has not recorded the lead.
+        Assert.True(JsonNode.DeepEquals(byId["lead"], byExternal["lead"]),
+            $"by id {byId["lead"]!.ToJsonString()}, by external id {byExternal["lead"]!.ToJsonString()}");
         Assert.Equal("Acme Logistics GmbH", byExternal["raw"]!["company"]!["name"]!.GetValue<string>());
     }
 
