@@ -45,9 +45,12 @@ public static class LocalInfrastructure
         var messaging = builder.AddConnectionString(Infrastructure.MessagingName, ReferenceExpression.Create(
             $"amqp://growthkit:{rabbitPassword}@127.0.0.1:{amqpEndpoint.Property(EndpointProperty.Port)}/{Infrastructure.VirtualHost}"));
 
-        // WaitFor(db) waits for the connection string resource; its health is the server's.
-        AddHealthCheck(builder, postgres, "postgres-ready", db.Resource, CanQueryPostgres);
-        AddHealthCheck(builder, rabbit, "rabbitmq-ready", messaging.Resource, CanConnectToRabbit);
+        // WaitFor(db) waits for the connection string resource, so the resource carries the server's
+        // health check itself: a connection string resource reports Running as soon as its value
+        // resolves, and its own WaitFor(server) did not hold every time (services connected to RabbitMQ
+        // before the AppHost had seen it healthy).
+        AddHealthCheck(builder, [postgres, db], "postgres-ready", db.Resource, CanQueryPostgres);
+        AddHealthCheck(builder, [rabbit, messaging], "rabbitmq-ready", messaging.Resource, CanConnectToRabbit);
         db.WaitFor(postgres);
         messaging.WaitFor(rabbit);
 
@@ -56,14 +59,16 @@ public static class LocalInfrastructure
                 $"Host=127.0.0.1;Port={pgEndpoint.Property(EndpointProperty.Port)};Username={user};Password={password};Database=postgres"));
     }
 
-    private static void AddHealthCheck<T>(IDistributedApplicationBuilder builder, IResourceBuilder<T> server,
+    private static void AddHealthCheck(IDistributedApplicationBuilder builder, IEnumerable<IResourceBuilder<IResource>> resources,
         string key, IResourceWithConnectionString connection, Func<string, CancellationToken, Task> probe)
-        where T : IResource
     {
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(key,
             _ => new ConnectionHealthCheck(connection, probe), HealthStatus.Unhealthy, null,
             TimeSpan.FromSeconds(5)));
-        server.WithHealthCheck(key);
+        foreach (var resource in resources)
+        {
+            resource.WithHealthCheck(key);
+        }
     }
 
     private static async Task CanQueryPostgres(string connectionString, CancellationToken ct)

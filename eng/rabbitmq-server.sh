@@ -31,7 +31,7 @@ started_at=$EPOCHREALTIME
 exec </dev/null
 
 rmq_bin=/usr/lib/rabbitmq/bin
-for tool in rabbitmq-server rabbitmqctl rabbitmq-diagnostics; do
+for tool in rabbitmq-server rabbitmqctl; do
   [[ -x $rmq_bin/$tool ]] || fail "$rmq_bin/$tool not found; run eng/provision.sh (Debian package rabbitmq-server)"
 done
 epmd=$(command -v epmd || echo /usr/lib/erlang/bin/epmd)
@@ -49,13 +49,9 @@ user=${GROWTHKIT_RABBITMQ_USER:-}
 vhost=${GROWTHKIT_RABBITMQ_VHOST:-/}
 [[ -n $vhost ]] || vhost=/
 tags=${GROWTHKIT_RABBITMQ_TAGS-administrator}
-# Keep the password in a shell variable only: no child inherits it.
+# Keep the password in a shell variable only: no child inherits it, and only its salted hash is written.
 password=$GROWTHKIT_RABBITMQ_PASSWORD
 unset GROWTHKIT_RABBITMQ_PASSWORD
-# rabbitmqctl reads it as one line from stdin and trims it.
-[[ $password != *$'\n'* ]] || fail "GROWTHKIT_RABBITMQ_PASSWORD must not contain a line break"
-[[ $password != [[:space:]]* && $password != *[[:space:]] ]] ||
-  fail "GROWTHKIT_RABBITMQ_PASSWORD must not start or end with white space (rabbitmqctl would trim it)"
 
 data=$(realpath -m -- "$GROWTHKIT_RABBITMQ_DATA")
 # A constant node name keeps the node's data (durable queues, users) across runs even though the
@@ -145,7 +141,7 @@ run() {
 shopt -s nullglob dotglob
 for entry in "$data"/*; do
   case ${entry##*/} in
-    home | mnesia | log | rabbitmq.conf | rabbitmq-env.conf | enabled_plugins) ;;
+    home | mnesia | log | rabbitmq.conf | rabbitmq-env.conf | enabled_plugins | definitions.json) ;;
     *) fail "$data holds '${entry##*/}': GROWTHKIT_RABBITMQ_DATA must be a folder of its own" ;;
   esac
 done
@@ -261,12 +257,49 @@ export RABBITMQ_CTL_ERL_ARGS="-start_epmd false -kernel inet_dist_use_interface 
 export RABBITMQ_CTL_DIST_PORT_MIN=0
 export RABBITMQ_CTL_DIST_PORT_MAX=0
 
-# --- start -------------------------------------------------------------------
+# --- user, vhost and permissions: imported at boot ----------------------------
 
-# A node that has a database already most likely has the user: try to change
-# its password first (each CLI call costs about half a second).
-known_node=false
-[[ ! -d $RABBITMQ_MNESIA_BASE/$node ]] || known_node=true
+# RabbitMQ imports a definitions file while it boots and opens its listeners only after that, so no
+# client ever reaches the node before the user may use its vhost, and no CLI call is needed (each
+# starts an Erlang VM of its own: seconds apiece on a busy machine). A node with definitions to import
+# creates no "guest". The password is stored as RabbitMQ itself stores it
+# (rabbit_password_hashing_sha256: base64 of a 4-byte salt followed by SHA-256 of salt and password)
+# in a file only this user can read, removed once the node is up. The import also changes the
+# password of a user the node already has.
+hex_bytes() { printf "$(sed 's/../\\x&/g' <<<"$1")"; }  # hex string → raw bytes on stdout
+salt=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+digest=$( { hex_bytes "$salt"; printf '%s' "$password"; } | sha256sum | cut -c1-64)
+password_hash=$( { hex_bytes "$salt"; hex_bytes "$digest"; } | base64 -w0)
+unset password digest
+json_string() {  # $1 as a JSON string
+  local v=${1//\\/\\\\}
+  v=${v//\"/\\\"}
+  printf '"%s"' "$v"
+}
+tags_json=''
+# shellcheck disable=SC2086 # tags are words
+for tag in $tags; do tags_json+=${tags_json:+,}$(json_string "$tag"); done
+definitions=$data/definitions.json
+(
+  umask 077
+  cat >"$definitions" <<EOF
+{
+  "users": [{"name": $(json_string "$user"), "password_hash": "$password_hash",
+             "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": [$tags_json], "limits": {}}],
+  "vhosts": [{"name": $(json_string "$vhost")}],
+  "permissions": [{"user": $(json_string "$user"), "vhost": $(json_string "$vhost"),
+                   "configure": ".*", "write": ".*", "read": ".*"}]
+}
+EOF
+)
+unset password_hash
+cat >>"$data/rabbitmq.conf" <<EOF
+# The application user, its vhost and permissions (written and imported on every start).
+definitions.import_backend = local_filesystem
+definitions.local.path = $definitions
+EOF
+
+# --- start -------------------------------------------------------------------
 
 cd "$data"
 log "starting RabbitMQ node $node on 127.0.0.1:$port (epmd $epmd_port, distribution $dist_port, data $data)"
@@ -280,58 +313,14 @@ server_died() {
   fail "RabbitMQ exited with code $rc during start-up; see $RABBITMQ_LOG_BASE/$node.log"
 }
 
+# The AMQP listener opens last in the boot, after the import: once it accepts, the node is ready.
 deadline=$((SECONDS + 180))
-# epmd -names is cheap: only call the (slow) CLI once the node has registered.
-until "$epmd" -port "$epmd_port" -names 2>/dev/null | grep -q "^name $node_short at port" &&
-  run "$rmq_bin/rabbitmq-diagnostics" -q ping >/dev/null 2>&1; do
+until (exec 5<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
   kill -0 "$server_pid" 2>/dev/null || server_died
-  ((SECONDS < deadline)) || fail "RabbitMQ did not answer within 180 s"
-  sleep 0.2
+  ((SECONDS < deadline)) || fail "RabbitMQ did not open 127.0.0.1:$port within 180 s"
+  sleep 0.1
 done
-run "$rmq_bin/rabbitmqctl" -q await_startup --timeout 180 >/dev/null ||
-  { kill -0 "$server_pid" 2>/dev/null || server_died; fail "rabbitmqctl await_startup failed"; }
-
-# --- user --------------------------------------------------------------------
-
-# The password goes on stdin (rabbitmqctl reads it when the argument is left
-# out), never on a command line.
-set_password() {  # $1: add_user or change_password
-  run "$rmq_bin/rabbitmqctl" -q "$1" -- "$user" 2>&1 < <(printf '%s\n' "$password")
-}
-if [[ $known_node == true ]]; then
-  out=$(set_password change_password) || {
-    [[ $out == *does\ not\ exist* ]] || fail "rabbitmqctl change_password failed: $out"
-    out=$(set_password add_user) || fail "rabbitmqctl add_user failed: $out"
-  }
-else
-  out=$(set_password add_user) || {
-    [[ $out == *already\ exists* ]] || fail "rabbitmqctl add_user failed: $out"
-    out=$(set_password change_password) || fail "rabbitmqctl change_password failed: $out"
-  }
-fi
-unset password
-
-if [[ $vhost != / ]]; then
-  out=$(run "$rmq_bin/rabbitmqctl" -q add_vhost -- "$vhost" 2>&1) ||
-    [[ $out == *already\ exists* ]] || fail "rabbitmqctl add_vhost failed: $out"
-fi
-
-# The remaining calls are independent: run them side by side.
-# shellcheck disable=SC2086 # tags are words; none leaves the user without tags
-"$rmq_bin/rabbitmqctl" -q set_user_tags -- "$user" $tags >/dev/null &
-bg_pids+=($!)
-"$rmq_bin/rabbitmqctl" -q set_permissions -p "$vhost" -- "$user" '.*' '.*' '.*' >/dev/null &
-bg_pids+=($!)
-# A new node creates "guest"; delete it then (on later starts it is gone, and
-# deleting it again would only log a warning).
-if [[ $user != guest && $known_node == false ]]; then
-  "$rmq_bin/rabbitmqctl" -q delete_user guest >/dev/null &
-  bg_pids+=($!)
-fi
-wait "${bg_pids[0]}" || fail "rabbitmqctl set_user_tags failed"
-wait "${bg_pids[1]}" || fail "rabbitmqctl set_permissions failed"
-[[ ${#bg_pids[@]} -lt 3 ]] || wait "${bg_pids[2]}" || fail "rabbitmqctl delete_user guest failed"
-bg_pids=()
+rm -f -- "$definitions"
 
 elapsed=$(((${EPOCHREALTIME/[.,]/} - ${started_at/[.,]/}) / 1000))
 log "ready on 127.0.0.1:$port (node $node, started in ${elapsed} ms)"
