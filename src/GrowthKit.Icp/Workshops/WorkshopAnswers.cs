@@ -179,16 +179,9 @@ public static class WorkshopAnswers
         return null;
     }
 
-    /// <summary>"50-500", "50 – 500", "50 to 500", "1M-10M", "1000+".</summary>
-    private static (decimal? Min, decimal? Max)? RangeText(string text)
-    {
-        if (text.EndsWith('+') && WorkshopText.TryParseAmount(text[..^1], out var floor)) return (floor, null);
-        var parts = text.Split(['-', '–', '—'], 2);
-        if (parts.Length == 1) parts = text.Split(" to ", 2, StringSplitOptions.None);
-        return parts is [var from, var to] && WorkshopText.TryParseAmount(from, out var min) && WorkshopText.TryParseAmount(to, out var max)
-            ? (min, max)
-            : null;
-    }
+    /// <summary>"50-500", "50 – 500", "50 to 500", "1M-10M", "10-20M", "1000+": the rule of <see cref="Quantity"/>.</summary>
+    private static (decimal? Min, decimal? Max)? RangeText(string text) =>
+        Quantity.TryParseRange(text, out var min, out var max) ? (WorkshopText.Plain(min), max is { } m ? WorkshopText.Plain(m) : null) : null;
 
     /// <summary>Personas from option values, typed roles, or objects {role, seniority, department}; one per role.</summary>
     private static List<Persona> Personas(JsonElement answer, AnswerErrors errors)

@@ -61,10 +61,10 @@ public static partial class WorkshopDisqualifiers
         if (CompetitorText().IsMatch(trimmed)) return new DisqualifierChoice(Competitor, null);
 
         if (EmployeesText().Match(trimmed) is { Success: true } employees
-            && WorkshopText.TryParseAmount(employees.Groups["n"].Value, out var n))
+            && Quantity.TryParseAmount(employees.Groups["n"].Value, out var n))
         {
             var op = employees.Groups["lt"].Success ? Operators.Lt : Operators.Gt;
-            return Custom(Single(WorkshopText.Slug(trimmed), FieldPaths.CompanyEmployeeCount, op, n, WorkshopText.Capitalized(trimmed)));
+            return Custom(Single(WorkshopText.Slug(trimmed), FieldPaths.CompanyEmployeeCount, op, WorkshopText.Plain(n), WorkshopText.Capitalized(trimmed)));
         }
 
         if (OutsideText().Match(trimmed) is { Success: true } outside && Place(outside.Groups["place"].Value, vocabulary) is { } away)

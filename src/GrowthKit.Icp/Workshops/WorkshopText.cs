@@ -47,29 +47,9 @@ public static partial class WorkshopText
     public static string WithArticle(string noun) =>
         (noun.Length > 0 && "AEIOUaeiou".Contains(noun[0]) ? "an " : "a ") + noun;
 
-    /// <summary>"50", "1,000", "2.5k", "10M" (case-insensitive k/m/b suffixes) as a number.</summary>
-    public static bool TryParseAmount(string text, out decimal amount)
-    {
-        amount = 0;
-        if (AmountText().Match(text.Trim()) is not { Success: true } m) return false;
-        var digits = m.Groups["n"].Value.Replace(",", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
-        if (!decimal.TryParse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n)) return false;
-        amount = Plain(m.Groups["s"].Value.ToLowerInvariant() switch
-        {
-            "k" => n * 1_000,
-            "m" => n * 1_000_000,
-            "b" or "bn" => n * 1_000_000_000,
-            _ => n,
-        });
-        return true;
-    }
-
     /// <summary>2500.0 → 2500: one spelling per number, so that equal answers are stored alike.</summary>
     public static decimal Plain(decimal n) => n / 1.000000000000000000000000000000000m;
 
     [GeneratedRegex(@"[^a-z0-9]+")]
     private static partial Regex NotWord();
-
-    [GeneratedRegex(@"^(?<n>\d[\d,_]*(?:\.\d+)?)\s*(?<s>k|m|bn|b)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex AmountText();
 }

@@ -30,23 +30,53 @@ public static partial class Quantity
         value = null;
         if (string.IsNullOrWhiteSpace(text))
             return true;
-        var match = Pattern().Match(text.Trim());
+        if (!TryRead(text, out var low, out var high, out var form))
+            return false;
+        // Halved before adding, so that two bounds near decimal.MaxValue cannot overflow.
+        value = form == Form.Range ? decimal.Floor(low / 2 + high!.Value / 2) : low;
+        return true;
+    }
+
+    /// <summary>One number, with the same rule: <c>"1,000"</c>, <c>"2.5k"</c>, <c>"10M"</c>; no range.</summary>
+    public static bool TryParseAmount(string? text, out decimal value) =>
+        TryRead(text, out value, out _, out var form) & form == Form.Single;
+
+    /// <summary>
+    /// A range as its bounds, with the same rule: <c>"51-200"</c> → 51 and 200, <c>"10-20M"</c> →
+    /// 10M and 20M, <c>"1000+"</c> → 1000 and no upper bound. False for a single number or other text.
+    /// </summary>
+    public static bool TryParseRange(string? text, out decimal low, out decimal? high) =>
+        TryRead(text, out low, out high, out var form) & form != Form.Single;
+
+    private enum Form { Single, Range, Open }
+
+    private static bool TryRead(string? text, out decimal low, out decimal? high, out Form form)
+    {
+        low = 0;
+        high = null;
+        form = Form.Single;
+        var match = text is null ? Match.Empty : Pattern().Match(text.Trim());
         if (!match.Success)
             return false;
         // "10-20M" means 10M to 20M: a bare lower bound takes the upper bound's suffix.
         var highSuffix = match.Groups["highSuffix"].Value;
         var lowSuffix = match.Groups["lowSuffix"].Success ? match.Groups["lowSuffix"].Value : highSuffix;
-        if (!TryNumber(match.Groups["lowNumber"].Value, lowSuffix, out var low))
+        if (!TryNumber(match.Groups["lowNumber"].Value, lowSuffix, out low))
             return false;
-        if (match.Groups["open"].Success || !match.Groups["highNumber"].Success)
+        if (match.Groups["open"].Success)
         {
-            value = low;
+            form = Form.Open;
             return true;
         }
-        if (!TryNumber(match.Groups["highNumber"].Value, highSuffix, out var high) || high < low)
+        if (!match.Groups["highNumber"].Success)
+        {
+            high = low;
+            return true;
+        }
+        form = Form.Range;
+        if (!TryNumber(match.Groups["highNumber"].Value, highSuffix, out var upper) || upper < low)
             return false;
-        // Halved before adding, so that two bounds near decimal.MaxValue cannot overflow.
-        value = decimal.Floor(low / 2 + high / 2);
+        high = upper;
         return true;
     }
 
