@@ -15,7 +15,7 @@ public sealed class LeadRelay(IBus bus, ILogger<LeadRelay> logger) : Integration
 {
     /// <summary>
     /// Events per relayed page, so at most this many leads per message (about 1 MB with their raw input).
-    /// Larger pages relay more leads a second (fewer messages, fewer commits; figures in docs/performance.md),
+    /// Larger pages relay more leads a second (fewer messages, fewer commits; bench/ measures it),
     /// and the broker takes such messages easily.
     /// </summary>
     public const int PageSize = 1000;
