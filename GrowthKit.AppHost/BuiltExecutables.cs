@@ -4,8 +4,8 @@ namespace GrowthKit.AppHost;
 
 /// <summary>
 /// Runs each project from the executable its build left, instead of through a <c>dotnet run</c>
-/// launcher: the launcher is a second .NET process per service (about 130 MB each, doing nothing
-/// after the start) and it re-evaluates the project on every start.
+/// launcher: the launcher is a second .NET process per service (a whole runtime's memory each, doing
+/// nothing after the start) and it re-evaluates the project on every start.
 /// </summary>
 /// <remarks>
 /// Aspire 13.6 launches a project resource with the command of its <see cref="ExecutableAnnotation"/>

@@ -23,7 +23,7 @@ public static class GarbageCollection
 }
 
 /// <summary>
-/// DCP starts a watchdog process (<c>dcp monitor-process</c>, about 30 MB each) beside every process it
+/// DCP starts a watchdog process (<c>dcp monitor-process</c>, memory spent per process) beside every process it
 /// runs, which ends that process should DCP itself be killed outright. The AppHost already stops DCP's
 /// processes when it ends, and DCP stops them when the AppHost dies; only a SIGKILL of DCP alone would
 /// leave them behind (eng/stop-leftovers.sh ends the servers then). So the watchdogs are off unless

@@ -23,7 +23,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   missing+=(chromium)
 fi
 
-# run.sh waits on the gateway with curl; the README's walk-through uses curl and jq.
+# run.sh waits on the gateway with curl; docs/walkthrough.md uses curl and jq.
 for tool in curl jq; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done

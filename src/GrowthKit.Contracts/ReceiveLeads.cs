@@ -5,7 +5,7 @@ namespace GrowthKit.Contracts;
 /// <summary>
 /// Asks the leads service to take leads that came from elsewhere than its HTTP API — a CRM sync, a CSV
 /// import — exactly as <c>POST /api/leads/batch</c> would: each item is a lead in the public JSON shape
-/// (../shared/API.md, Leads), validated and normalised there. <paramref name="RequestId"/> names the
+/// (docs/api.md, Leads), validated and normalised there. <paramref name="RequestId"/> names the
 /// request; <paramref name="Source"/> says where the leads came from (<c>hubspot</c>, <c>csv</c>, …) and
 /// <paramref name="By"/> who started it. The same lead sent again changes nothing, so a redelivered or
 /// retried request is harmless. Answered with <see cref="LeadsTaken"/>.

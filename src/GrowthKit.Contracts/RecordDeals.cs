@@ -5,7 +5,7 @@ namespace GrowthKit.Contracts;
 /// <summary>
 /// Asks the refinement service to record closed deals that came from elsewhere than its HTTP API — a
 /// CRM sync, a CSV import — exactly as <c>POST /api/deals/batch</c> would: each item is a deal in the
-/// public JSON shape (../shared/API.md, Outcomes). A repeated <c>dealId</c> changes nothing, so a
+/// public JSON shape (docs/api.md, Outcomes). A repeated <c>dealId</c> changes nothing, so a
 /// redelivered or retried request is harmless. Answered with <see cref="DealsTaken"/>.
 /// </summary>
 public sealed record RecordDeals(Guid TenantId, Guid RequestId, string Source, string By, IReadOnlyList<JsonElement> Deals);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using GrowthKit.Model;
 using Xunit.Abstractions;
 
@@ -8,15 +9,19 @@ namespace GrowthKit.EndToEnd.Tests;
 /// <summary>
 /// The one public document at the gateway (<c>/openapi/v1.json</c>): every service and the admin API in
 /// it, the bearer scheme with each operation's scopes, the validators' bounds in the schemas, every
-/// error as a problem, and no finding of Spectral's OWASP API Security ruleset (<c>.spectral.yaml</c>).
+/// error as a problem, no finding of Spectral's OWASP API Security ruleset (<c>.spectral.yaml</c>), and
+/// <c>docs/api.md</c> naming exactly its routes.
 /// </summary>
 [Collection(GrowthKitCollection.Name)]
-public sealed class PublicApiDocumentTests(GrowthKitApp system, ITestOutputHelper output)
+public sealed partial class PublicApiDocumentTests(GrowthKitApp system, ITestOutputHelper output)
 {
     private const string SpectralCli = "@stoplight/spectral-cli@6.16.3";
     private const string OwaspRuleset = "@stoplight/spectral-owasp-ruleset@2.0.1";
     private static readonly TimeSpan LintTimeout = TimeSpan.FromMinutes(4);
     private static readonly string[] Scopes = ["leads:write", "leads:read", "icps:write", "icps:read", "integrations", "audit:read"];
+
+    /// <summary>Routes docs/api.md names that the document leaves out on purpose: they are not API operations.</summary>
+    private static readonly string[] OutsideTheDocument = ["GET /health", "GET /openapi/v1.json", "GET /openapi/{service}.json", "GET /docs"];
 
     [Fact]
     public async Task Holds_the_admin_api_and_every_services_public_routes_as_one_openapi_3_1_document()
@@ -36,6 +41,21 @@ public sealed class PublicApiDocumentTests(GrowthKitApp system, ITestOutputHelpe
             Assert.True(paths[path]?[method] is not null, $"{method.ToUpperInvariant()} {path} is missing.");
         }
         Assert.DoesNotContain(paths, p => p.Key.StartsWith("/health", StringComparison.Ordinal) || p.Key.StartsWith("/openapi", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Docs_api_md_names_exactly_the_routes_of_the_document()
+    {
+        var (doc, _) = await DocumentAsync();
+        var served = Operations(doc).Select(o => Route(o.Method, o.Path)).ToHashSet(StringComparer.Ordinal);
+        var named = NamedRoutes(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "docs", "api.md")));
+
+        Assert.All(OutsideTheDocument, route => Assert.DoesNotContain(route, served));
+        var notServed = named.Except(OutsideTheDocument).Except(served).Order(StringComparer.Ordinal).ToList();
+        var notNamed = served.Except(named).Order(StringComparer.Ordinal).ToList();
+        Assert.True(notServed.Count == 0 && notNamed.Count == 0,
+            $"docs/api.md names routes the document lacks: [{string.Join(", ", notServed)}]; "
+            + $"the document has routes docs/api.md does not name: [{string.Join(", ", notNamed)}].");
     }
 
     [Fact]
@@ -164,6 +184,21 @@ public sealed class PublicApiDocumentTests(GrowthKitApp system, ITestOutputHelpe
         from operation in path.Value!.AsObject()
         where operation.Key is "get" or "put" or "post" or "delete" or "patch"
         select (path.Key, operation.Key, operation.Value!);
+
+    /// <summary>
+    /// Every route docs/api.md names, in its one notation: a code span opening with the method and the path
+    /// (<c>`POST /api/leads`</c>, <c>`GET /api/leads?icpId=…`</c>, <c>`PUT /api/icps/{icpId} {definition, reason}`</c>);
+    /// the path ends at a space, a <c>?</c> or the closing backtick.
+    /// </summary>
+    private static HashSet<string> NamedRoutes(string markdown) =>
+        RouteNotation().Matches(markdown).Select(m => Route(m.Groups["method"].Value, m.Groups["path"].Value)).ToHashSet(StringComparer.Ordinal);
+
+    [GeneratedRegex(@"`(?<method>GET|POST|PUT|PATCH|DELETE) (?<path>/[^\s`?]*)")]
+    private static partial Regex RouteNotation();
+
+    /// <summary>"GET /api/leads": the method in capitals, the path without a trailing slash.</summary>
+    private static string Route(string method, string path) =>
+        $"{method.ToUpperInvariant()} {(path.Length > 1 ? path.TrimEnd('/') : path)}";
 
     /// <summary>The document as served, also kept at TestResults/openapi-v1.json for the lint and for reading.</summary>
     private async Task<(JsonNode Document, string File)> DocumentAsync()

@@ -63,8 +63,9 @@ public static class Api
     }
 
     /// <summary>
-    /// README's made-up market: 300 companies whose deals were won more often in manufacturing and in
-    /// DE/AT. Sends the leads, then (once refinement has heard of them) their closed deals.
+    /// The made-up market of docs/walkthrough.md ("Refine it from won and lost deals"): 300 companies whose
+    /// deals were won more often in manufacturing and in DE/AT. Sends the leads, then (once refinement has
+    /// heard of them) their closed deals.
     /// </summary>
     public static async Task SendClosedDealsAsync(HttpClient api, int count = 300)
     {

@@ -3,7 +3,7 @@ using System.Security.Claims;
 namespace GrowthKit.Gateway.Authorization;
 
 /// <summary>
-/// What an API key may do (../shared/API.md, Admin). A key issued without scopes — every tenant's
+/// What an API key may do (docs/api.md, Admin). A key issued without scopes — every tenant's
 /// first key, and every key issued before scopes existed — may do everything. A key with scopes
 /// reaches a route only when it holds one of the scopes that route accepts; otherwise 403 naming
 /// the scope. Every public route is listed, by method and template as the services' OpenAPI

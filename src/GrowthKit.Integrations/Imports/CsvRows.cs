@@ -30,7 +30,7 @@ public sealed record ParsedCsv(
 
 /// <summary>
 /// Turns CSV (RFC 4180, UTF-8, comma separated, a header row of field paths) into the public JSON shape
-/// of leads or deals, with CsvHelper. Conventions, also in the README:
+/// of leads or deals, with CsvHelper. Conventions, also in docs/walkthrough.md (Importing a CSV):
 /// an empty cell leaves the field out; <c>signals</c>, <c>painPoints</c> and any column whose path ends
 /// in <c>[]</c> (<c>attributes.techStack[]</c>) are lists written <c>;</c>-separated;
 /// <c>company.employeeCount</c>, <c>company.annualRevenue</c> and a deal's <c>amount</c> are invariant-culture

@@ -16,7 +16,7 @@ public sealed class LeadsReceivedEndpoint : ConsumerDefinition<LeadsReceivedCons
 {
     public LeadsReceivedEndpoint()
     {
-        // Two batches at a time keep both cores and Postgres busy; more only contend.
+        // Two batches at a time: one is scored while the other is written; more only contend for the same cores and database.
         ConcurrentMessageLimit = 2;
     }
 

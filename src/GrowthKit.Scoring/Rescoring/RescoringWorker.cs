@@ -19,7 +19,7 @@ public sealed class RescoringOptions
     /// <summary>Lead id ranges a re-scoring is split into, each with its own checkpoint.</summary>
     public int Parts { get; set; } = 4;
 
-    /// <summary>Parts worked at once by one instance: two keep both cores and a second Postgres backend busy.</summary>
+    /// <summary>Parts worked at once by one instance: one part scores while another writes; more only contend for the same cores and database.</summary>
     public int Parallelism { get; set; } = 2;
 
     /// <summary>How often unfinished re-scorings are looked for without a wake-up (another instance's, or after a restart).</summary>

@@ -18,8 +18,8 @@ public sealed class ScoringDatabase(NpgsqlDataSource dataSource) : IAsyncDisposa
 
     /// <summary>
     /// A transaction that writes ledger batches. Their events are large (about 0.8 KB a score) and
-    /// Postgres compresses them on the way to TOAST; lz4 does it about three times faster than the
-    /// default pglz, which was the largest single cost of a re-scoring page.
+    /// Postgres compresses them on the way to TOAST; lz4 does it much faster than the default pglz,
+    /// which was the largest single cost of a re-scoring page.
     /// </summary>
     public async Task<NpgsqlTransaction> BeginWriteAsync(NpgsqlConnection connection, CancellationToken ct)
     {
