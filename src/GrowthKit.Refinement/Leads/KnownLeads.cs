@@ -1,7 +1,6 @@
 using System.Text.Json;
 using GrowthKit.Contracts;
 using GrowthKit.Refinement.Storage;
-using Npgsql;
 
 namespace GrowthKit.Refinement.Leads;
 
@@ -22,23 +21,8 @@ public sealed class KnownLeads(RefinementDatabase database)
             .OrderBy(l => l.LeadId).ToList();
         if (newest.Count == 0) return 0;
         await using var connection = await database.OpenAsync(ct);
-        await using var command = new NpgsqlCommand($"""
-            insert into {RefinementDatabase.Schema}.leads as l (tenant_id, lead_id, external_id, snapshot, lead, received_at)
-            select $1, n.lead_id, n.external_id, n.snapshot, n.lead, n.received_at
-            from unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::timestamptz[])
-                 as n(lead_id, external_id, snapshot, lead, received_at)
-            on conflict (tenant_id, lead_id) do update
-                set external_id = excluded.external_id, snapshot = excluded.snapshot,
-                    lead = excluded.lead, received_at = excluded.received_at
-                where l.snapshot < excluded.snapshot
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. newest.Select(l => l.LeadId)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. newest.Select(l => l.ExternalId)] });
-        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. newest.Select(l => l.Snapshot)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. newest.Select(l => l.Lead.GetRawText())] });
-        command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. newest.Select(l => l.ReceivedAt.UtcDateTime)] });
-        return await command.ExecuteNonQueryAsync(ct);
+        return await LatestLeads.UpsertAsync(connection, tenantId,
+            [.. newest.Select(l => new LatestLead(l.LeadId, l.ExternalId, l.Snapshot, l.Lead.GetRawText(), l.ReceivedAt))], ct);
     }
 
     /// <summary>Lead ids by id or external id, for the leads the tenant sent; unknown ones are absent.</summary>
@@ -49,18 +33,10 @@ public sealed class KnownLeads(RefinementDatabase database)
         var byExternalId = new Dictionary<string, Guid>(StringComparer.Ordinal);
         if (ids.Count == 0 && externalIds.Count == 0) return (byId, byExternalId);
         await using var connection = await database.OpenAsync(ct);
-        await using var command = new NpgsqlCommand($"""
-            select lead_id, external_id from {RefinementDatabase.Schema}.leads
-            where tenant_id = $1 and (lead_id = any($2) or external_id = any($3))
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. ids] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. externalIds] });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        foreach (var (id, externalId) in await LatestLeads.FindAsync(connection, tenantId, [.. ids], [.. externalIds], ct))
         {
-            byId[reader.GetGuid(0)] = reader.GetString(1);
-            byExternalId[reader.GetString(1)] = reader.GetGuid(0);
+            byId[id] = externalId;
+            byExternalId[externalId] = id;
         }
         return (byId, byExternalId);
     }
@@ -71,15 +47,10 @@ public sealed class KnownLeads(RefinementDatabase database)
         var leads = new Dictionary<Guid, JsonElement>();
         if (ids.Count == 0) return leads;
         await using var connection = await database.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(
-            $"select lead_id, lead from {RefinementDatabase.Schema}.leads where tenant_id = $1 and lead_id = any($2)", connection);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. ids] });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        foreach (var (id, lead) in await LatestLeads.SnapshotsAsync(connection, tenantId, [.. ids], ct))
         {
-            using var document = JsonDocument.Parse(reader.GetString(1));
-            leads[reader.GetGuid(0)] = document.RootElement.Clone();
+            using var document = JsonDocument.Parse(lead);
+            leads[id] = document.RootElement.Clone();
         }
         return leads;
     }

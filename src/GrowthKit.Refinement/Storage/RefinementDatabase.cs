@@ -1,5 +1,4 @@
 using GrowthKit.ServiceDefaults;
-using Marten;
 using Npgsql;
 
 namespace GrowthKit.Refinement.Storage;
@@ -27,18 +26,11 @@ public sealed class RefinementDatabase(NpgsqlDataSource dataSource) : IAsyncDisp
 
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct) => await dataSource.OpenConnectionAsync(ct);
 
-    /// <summary>Every ICP refinement knows, across tenants (below the tenant-scoped sessions: Marten's table of <c>KnownIcp</c>).</summary>
+    /// <summary>Every ICP refinement knows, across tenants (see <see cref="MartenTables"/>).</summary>
     public async Task<IReadOnlyList<(Guid Tenant, Guid IcpId)>> KnownIcpsAsync(CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        await using var command = new NpgsqlCommand($"select tenant_id, id from {Schema}.mt_doc_knownicp", connection);
-        var icps = new List<(Guid, Guid)>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            if (Guid.TryParse(reader.GetString(0), out var tenant)) icps.Add((tenant, reader.GetGuid(1)));
-        }
-        return icps;
+        return await MartenTables.KnownIcpsAsync(connection, ct);
     }
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();

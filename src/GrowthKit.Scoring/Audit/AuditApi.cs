@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Security.Claims;
 using GrowthKit.Model.Audit;
-using GrowthKit.Scoring.Ledger;
+using GrowthKit.Scoring.Storage;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Audit;
 using GrowthKit.ServiceDefaults.Tenancy;
@@ -57,7 +57,7 @@ public static class AuditApi
         await using var connection = await database.DataSource.OpenConnectionAsync(ct);
         var result = await AuditVerifier.VerifyAsync(connection, tenantId, Chains, signer.Verifier, ct);
         status.Record(result, Stopwatch.GetElapsedTime(started), clock.GetUtcNow());
-        await RecordAsync(connection, tenantId, result, clock.GetUtcNow(), ct);
+        await AuditVerifications.RecordAsync(connection, tenantId, result, clock.GetUtcNow(), ct);
         return TypedResults.Ok(result);
     }
 
@@ -82,29 +82,6 @@ public static class AuditApi
         if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) return at;
         errors[name] = [$"{name} must be an ISO 8601 instant, for example 2026-05-01T00:00:00Z."];
         return null;
-    }
-
-    private static async Task RecordAsync(NpgsqlConnection connection, string tenantId, AuditVerification result,
-        DateTimeOffset now, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand($"""
-            insert into {AuditTables.Schema}.verifications (tenant_id, ok, events, first_broken, verified_at)
-            values ($1, $2, $3, $4::jsonb, $5)
-            on conflict (tenant_id) do update set ok = excluded.ok, events = excluded.events,
-              first_broken = excluded.first_broken, verified_at = excluded.verified_at
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
-        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = result.Ok });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = result.Events });
-        command.Parameters.Add(new NpgsqlParameter
-        {
-            Value = result.FirstBroken is { } broken
-                ? System.Text.Json.JsonSerializer.Serialize(broken, GrowthKit.Model.ModelJson.Options)
-                : DBNull.Value,
-            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text,
-        });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-        await command.ExecuteNonQueryAsync(ct);
     }
 }
 

@@ -1,12 +1,10 @@
 using System.Security.Claims;
 using System.Text.Json;
 using CsvHelper;
-using GrowthKit.Scoring.Publishing;
 using GrowthKit.Scoring.Storage;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace GrowthKit.Scoring.LeadsView;
 
@@ -47,7 +45,7 @@ public static class ExportLeadsFeature
         int version;
         await using (var connection = await database.OpenAsync(ct))
         {
-            if (await PublishedVersions.LatestVersionAsync(connection, tenantId, icp, ct) is not { } latest)
+            if (await IcpVersions.LatestVersionAsync(connection, tenantId, icp, ct) is not { } latest)
             {
                 return ApiDefaults.NotFoundProblem("ICP (with a published version)");
             }
@@ -62,23 +60,11 @@ public static class ExportLeadsFeature
         await using var csv = CsvWriter.Create(body, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);
         csv.WriteHeader(Columns);
         await using var connection = await database.OpenAsync(ct);
-        await using var command = new NpgsqlCommand($"""
-            select s.lead_id, l.external_id, l.lead, s.snapshot, s.score, s.tier, s.disqualified_key, s.scored_at
-            from {ScoringTables.Schema}.lead_scores s
-            join {ScoringTables.Schema}.leads l
-              on l.tenant_id = s.tenant_id and l.lead_id = s.lead_id and l.snapshot = s.snapshot
-            where s.tenant_id = $1 and s.icp_id = $2 and s.icp_version = $3
-            order by s.score desc, s.lead_id
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = icp });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await foreach (var row in LeadScores.RankingAsync(connection, tenantId, icp, version).WithCancellation(ct))
         {
-            csv.WriteField(reader.GetGuid(0).ToString());
-            csv.WriteField(reader.GetString(1));
-            using (var lead = JsonDocument.Parse(reader.GetString(2)))
+            csv.WriteField(row.LeadId.ToString());
+            csv.WriteField(row.ExternalId);
+            using (var lead = JsonDocument.Parse(row.Lead))
             {
                 var company = lead.RootElement.TryGetProperty("company", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
                 foreach (var field in CompanyFields)
@@ -90,11 +76,11 @@ public static class ExportLeadsFeature
             }
             csv.WriteField(icp.ToString());
             csv.WriteField(version, default);
-            csv.WriteField(reader.GetInt32(3), default);
-            csv.WriteField(reader.GetDecimal(4), default);
-            csv.WriteField(reader.GetString(5));
-            csv.WriteField(reader.IsDBNull(6) ? null : reader.GetString(6));
-            csv.WriteField(reader.GetFieldValue<DateTimeOffset>(7), default);
+            csv.WriteField(row.Snapshot, default);
+            csv.WriteField(row.Score, default);
+            csv.WriteField(row.Tier);
+            csv.WriteField(row.DisqualifiedKey);
+            csv.WriteField(row.ScoredAtUtc, default);
             await csv.EndRecordAsync(ct);
         }
         await csv.FlushAsync(ct);

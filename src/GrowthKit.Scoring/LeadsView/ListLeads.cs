@@ -3,12 +3,10 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GrowthKit.Model;
-using GrowthKit.Scoring.Publishing;
 using GrowthKit.Scoring.Storage;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace GrowthKit.Scoring.LeadsView;
 
@@ -74,46 +72,17 @@ public static class ListLeadsFeature
         var tenantId = user.TenantId();
         var icp = Guid.Parse(icpId!);
         await using var connection = await database.OpenAsync(ct);
-        if (await PublishedVersions.LatestVersionAsync(connection, tenantId, icp, ct) is not { } version)
+        if (await IcpVersions.LatestVersionAsync(connection, tenantId, icp, ct) is not { } version)
         {
             return ApiDefaults.NotFoundProblem("ICP (with a published version)");
         }
 
-        // Walks lead_scores_ranking (tenant, icp, version, score desc, lead_id) in its order.
-        await using var command = new NpgsqlCommand($"""
-            select s.lead_id, l.external_id, l.lead, s.snapshot, s.score, s.tier, s.disqualified_key,
-                   s.disqualified_reason, s.model_version, s.input_hash, s.scored_at
-            from {ScoringTables.Schema}.lead_scores s
-            join {ScoringTables.Schema}.leads l
-              on l.tenant_id = s.tenant_id and l.lead_id = s.lead_id and l.snapshot = s.snapshot
-            where s.tenant_id = $1 and s.icp_id = $2 and s.icp_version = $3
-              and ($4::text is null or s.tier = $4)
-              and ($5::numeric is null or s.score >= $5)
-              and ($6::numeric is null or s.score < $6 or (s.score = $6 and s.lead_id > $7))
-            order by s.score desc, s.lead_id
-            limit $8
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = icp });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)wantedTier ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)min ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Numeric });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)after?.Score ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Numeric });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)after?.LeadId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = take + 1 });
-
         var calibrations = await WinCalibrations.LoadAsync(connection, tenantId, [(icp, version)], ct);
-        var rows = new List<ListedLead>(take + 1);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var disqualifiedBy = reader.IsDBNull(6) ? null : new DisqualifiedBy(reader.GetString(6), reader.GetString(7));
-            var score = reader.GetDecimal(4);
-            rows.Add(new ListedLead(reader.GetGuid(0), reader.GetString(1), CompanyOf(reader.GetString(2)),
-                new ListedScore(icp, version, reader.GetInt32(3), score, reader.GetString(5), disqualifiedBy,
-                    reader.GetString(8), reader.GetString(9), reader.GetFieldValue<DateTimeOffset>(10),
-                    calibrations.WinProbability(icp, version, score))));
-        }
+        var ranked = await LeadScores.RankingPageAsync(connection, tenantId, icp, version, wantedTier, min, after, take + 1, ct);
+        var rows = ranked.Select(r => new ListedLead(r.LeadId, r.ExternalId, CompanyOf(r.Lead),
+            new ListedScore(icp, version, r.Snapshot, r.Score, r.Tier,
+                r.DisqualifiedKey is null ? null : new DisqualifiedBy(r.DisqualifiedKey, r.DisqualifiedReason!),
+                r.ModelVersion, r.InputHash, r.ScoredAtUtc, calibrations.WinProbability(icp, version, r.Score)))).ToList();
         return TypedResults.Ok(Paging.From(rows, take, r => r,
             r => OpaqueCursor.Write("s", r.Score.Score.ToString(CultureInfo.InvariantCulture), r.LeadId.ToString())));
     }

@@ -2,12 +2,10 @@ using GrowthKit.ServiceDefaults.Resilience;
 using GrowthKit.Contracts;
 using GrowthKit.Model;
 using GrowthKit.Scoring.Ledger;
-using GrowthKit.Scoring.Publishing;
 using GrowthKit.Scoring.Scores;
 using GrowthKit.Scoring.Storage;
 using Marten;
 using MassTransit;
-using Npgsql;
 using System.Text.Json;
 
 namespace GrowthKit.Scoring.Receiving;
@@ -100,7 +98,7 @@ public sealed class LeadsReceivedConsumer(ScoringDatabase database, IDocumentSto
         await using var tx = await database.BeginWriteAsync(connection, ct);
         await ScoringDatabase.LockTenantSharedAsync(connection, tenantId, ct);
 
-        var known = await KnownSnapshotsAsync(connection, tenantId, [.. arriving.Select(a => a.Received.LeadId)], ct);
+        var known = await LeadSnapshots.CurrentNumbersAsync(connection, tenantId, [.. arriving.Select(a => a.Received.LeadId)], ct);
         var fresh = arriving.Where(a => !known.TryGetValue(a.Received.LeadId, out var s) || s < a.Received.Snapshot).ToList();
         if (fresh.Count == 0)
         {
@@ -108,7 +106,7 @@ public sealed class LeadsReceivedConsumer(ScoringDatabase database, IDocumentSto
             return 0;
         }
 
-        var versions = await PublishedVersions.LatestAsync(connection, tenantId, ct);
+        var versions = await IcpVersions.LatestAsync(connection, tenantId, ct);
         var now = clock.GetUtcNow();
         var scored = LeadScoring.ScoreAll([.. fresh.Select(a => a.Score)], versions, now);
         var scores = scored.Scores;
@@ -118,9 +116,9 @@ public sealed class LeadsReceivedConsumer(ScoringDatabase database, IDocumentSto
 
         var batchId = Guid.CreateVersion7();
         // The guarded rows first: a lost race fails before any event is written.
-        await ScoreLedger.IndexSnapshotsAsync(connection, tenantId, batchId, snapshots, ct);
-        if (scores.Length > 0) await ScoreLedger.IndexScoresAsync(connection, tenantId, batchId, scores, ct);
-        await ScoreLedger.UpsertLeadsAsync(connection, tenantId,
+        await LeadSnapshots.IndexAsync(connection, tenantId, batchId, snapshots, ct);
+        if (scores.Length > 0) await LeadScores.IndexAsync(connection, tenantId, batchId, scores, ct);
+        await LeadSnapshots.UpsertCurrentAsync(connection, tenantId,
             [.. fresh.Select((a, i) => (snapshots[i], a.Score.Lead, a.Score.LeadCanonical))], ct);
         object[] events = scores.Length > 0
             ? [new LeadSnapshotsRecorded(batchId, snapshots, now), new LeadsScored(batchId, scores, now)]
@@ -132,18 +130,5 @@ public sealed class LeadsReceivedConsumer(ScoringDatabase database, IDocumentSto
             scored.Failures.Select(f => (f.Lead.LeadId, f.Lead.Snapshot, (Guid?)f.IcpId, (int?)f.Version, Quarantine.ReasonOf(f.Error))), now, ct);
         await tx.CommitAsync(ct);
         return fresh.Count;
-    }
-
-    private static async Task<Dictionary<Guid, int>> KnownSnapshotsAsync(NpgsqlConnection connection, Guid tenantId,
-        Guid[] leadIds, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(
-            $"select lead_id, snapshot from {ScoringTables.Schema}.leads where tenant_id = $1 and lead_id = any($2)", connection);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = leadIds });
-        var known = new Dictionary<Guid, int>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) known[reader.GetGuid(0)] = reader.GetInt32(1);
-        return known;
     }
 }

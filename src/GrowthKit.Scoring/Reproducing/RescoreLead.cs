@@ -11,7 +11,6 @@ using GrowthKit.ServiceDefaults.Tenancy;
 using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace GrowthKit.Scoring.Reproducing;
 
@@ -55,12 +54,12 @@ public static class RescoreLeadFeature
         await using (var connection = await database.OpenAsync(ct))
         {
             calibrations = await WinCalibrations.LoadAsync(connection, tenantId, [(icpId, version)], ct);
-            if (!await ReadLeadsFeature.LeadExistsAsync(connection, tenantId, leadId, ct)) return ApiDefaults.NotFoundProblem("Lead");
-            if (request.Snapshot is { } wanted && !await SnapshotExistsAsync(connection, tenantId, leadId, wanted, ct))
+            if (!await LeadSnapshots.LeadExistsAsync(connection, tenantId, leadId, ct)) return ApiDefaults.NotFoundProblem("Lead");
+            if (request.Snapshot is { } wanted && !await LeadSnapshots.SnapshotExistsAsync(connection, tenantId, leadId, wanted, ct))
             {
                 return ApiDefaults.NotFoundProblem("Snapshot");
             }
-            if (await RecordedAsync(connection, tenantId, leadId, icpId, version, request.Snapshot, ct) is not { } place)
+            if (await LeadScores.RecordedAsync(connection, tenantId, leadId, icpId, version, request.Snapshot, ct) is not { } place)
             {
                 return ApiDefaults.NotFoundProblem("Score of this lead for that ICP version");
             }
@@ -88,48 +87,11 @@ public static class RescoreLeadFeature
     private static async Task<IReadOnlyList<T>> EventsAsync<T>(IQuerySession session, Guid streamId, CancellationToken ct) =>
         [.. (await session.Events.FetchStreamAsync(streamId, token: ct)).Select(e => e.Data).OfType<T>()];
 
-    private static async Task<bool> SnapshotExistsAsync(NpgsqlConnection connection, Guid tenantId, Guid leadId, int snapshot,
-        CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand($"""
-            select 1 from {ScoringTables.Schema}.lead_snapshots where tenant_id = $1 and lead_id = $2 and snapshot = $3
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leadId });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = snapshot });
-        return await command.ExecuteScalarAsync(ct) is not null;
-    }
-
     private static async Task<(Guid BatchId, int Pos)> SnapshotPlaceAsync(ScoringDatabase database, Guid tenantId, Guid leadId,
         int snapshot, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var command = new NpgsqlCommand($"""
-            select batch_id, pos from {ScoringTables.Schema}.lead_snapshots where tenant_id = $1 and lead_id = $2 and snapshot = $3
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leadId });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = snapshot });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) throw new InvalidOperationException($"Snapshot {snapshot} of lead {leadId} was scored but not recorded.");
-        return (reader.GetGuid(0), reader.GetInt32(1));
-    }
-
-    private static async Task<(Guid BatchId, int Pos, int Snapshot)?> RecordedAsync(NpgsqlConnection connection, Guid tenantId,
-        Guid leadId, Guid icpId, int version, int? snapshot, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand($"""
-            select batch_id, pos, snapshot from {ScoringTables.Schema}.lead_scores
-            where tenant_id = $1 and lead_id = $2 and icp_id = $3 and {ScoringTables.ByPrimaryKey("icp_version")} = $4
-              and ($5::int is null or snapshot = $5)
-            order by snapshot desc limit 1
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = leadId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = icpId });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)snapshot ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetGuid(0), reader.GetInt32(1), reader.GetInt32(2)) : null;
+        return await LeadSnapshots.PlaceAsync(connection, tenantId, leadId, snapshot, ct)
+               ?? throw new InvalidOperationException($"Snapshot {snapshot} of lead {leadId} was scored but not recorded.");
     }
 }

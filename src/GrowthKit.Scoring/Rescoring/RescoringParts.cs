@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using GrowthKit.Scoring.Storage;
-using Npgsql;
 
 namespace GrowthKit.Scoring.Rescoring;
 
@@ -29,28 +27,5 @@ public static class RescoringParts
         Span<byte> bytes = stackalloc byte[16];
         BinaryPrimitives.WriteUInt32BigEndian(bytes, prefix);
         return new Guid(bytes, bigEndian: true);
-    }
-
-    /// <summary>Creates the parts of a new re-scoring, each with the tenant's leads in its range as its total.</summary>
-    public static async Task StartAsync(NpgsqlConnection connection, Guid tenantId, Guid icpId, int version, int parts,
-        DateTimeOffset now, CancellationToken ct)
-    {
-        var ranges = Ranges(parts);
-        await using var command = new NpgsqlCommand($"""
-            insert into {ScoringTables.Schema}.rescorings
-              (tenant_id, icp_id, icp_version, part, after_lead_id, until_lead_id, total, scored, started_at)
-            select $1, $2, $3, p.part - 1, p.after_id, p.until_id,
-                   (select count(*) from {ScoringTables.Schema}.leads l
-                    where l.tenant_id = $1 and l.lead_id > p.after_id and l.lead_id <= p.until_id),
-                   0, $6
-            from unnest($4::uuid[], $5::uuid[]) with ordinality as p(after_id, until_id, part)
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = icpId });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. ranges.Select(r => r.After)] });
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. ranges.Select(r => r.Until)] });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime });
-        await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -5,7 +5,6 @@ using GrowthKit.Scoring.Scores;
 using GrowthKit.Scoring.Storage;
 using Marten;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace GrowthKit.Scoring.Rescoring;
 
@@ -67,7 +66,7 @@ public sealed class RescoringWorker(
     public const int MaxPartFailures = 3;
     private static readonly TimeSpan AnalyzeEvery = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan OutageBackoff = TimeSpan.FromSeconds(3);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Part, int> _failures = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<RescoringPart, int> _failures = new();
     private DateTimeOffset _analyzedAt = DateTimeOffset.MinValue;
 
     /// <summary>
@@ -119,7 +118,7 @@ public sealed class RescoringWorker(
     }
 
     /// <summary>One page of the part; true when work was done. Failures other than outages stay with the part.</summary>
-    private async Task<bool> StepAsync(Part part, CancellationToken ct)
+    private async Task<bool> StepAsync(RescoringPart part, CancellationToken ct)
     {
         try
         {
@@ -141,66 +140,31 @@ public sealed class RescoringWorker(
         }
     }
 
-    private async Task EndFailedAsync(Part part, string reason, CancellationToken ct)
+    private async Task EndFailedAsync(RescoringPart part, string reason, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var end = new NpgsqlCommand($"""
-            update {ScoringTables.Schema}.rescorings set finished_at = $5, failed_reason = $6
-            where tenant_id = $1 and icp_id = $2 and icp_version = $3 and part = $4 and finished_at is null
-            """, connection);
-        AddKey(end, part);
-        end.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = clock.GetUtcNow().UtcDateTime });
-        end.Parameters.Add(new NpgsqlParameter<string> { TypedValue = reason });
-        await end.ExecuteNonQueryAsync(ct);
+        await Rescorings.EndFailedAsync(connection, part, reason, clock.GetUtcNow(), ct);
         logger.LogError("Ended re-scoring part {Part} of tenant {Tenant} (ICP {Icp} v{Version}) after {Max} failed rounds: {Reason}",
             part.Number, part.TenantId, part.IcpId, part.Version, MaxPartFailures, reason);
     }
 
-    private sealed record Part(Guid TenantId, Guid IcpId, int Version, int Number);
-
-    private async Task<IReadOnlyList<Part>> UnfinishedAsync(CancellationToken ct)
+    private async Task<IReadOnlyList<RescoringPart>> UnfinishedAsync(CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var command = new NpgsqlCommand($"""
-            select tenant_id, icp_id, icp_version, part from {ScoringTables.Schema}.rescorings
-            where finished_at is null order by started_at, part
-            """, connection);
-        var unfinished = new List<Part>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            unfinished.Add(new Part(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt32(2), reader.GetInt32(3)));
-        }
-        return unfinished;
+        return await Rescorings.UnfinishedAsync(connection, ct);
     }
 
-    private sealed record PageLead(LeadToScore Lead, bool Scored);
-
-    private async Task<PageOutcome> PageAsync(Part part, CancellationToken ct)
+    private async Task<PageOutcome> PageAsync(RescoringPart part, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         await using var connection = await database.OpenAsync(ct);
         await using var tx = await database.BeginWriteAsync(connection, ct);
 
-        Guid after, until;
-        string definition;
-        await using (var claim = new NpgsqlCommand($"""
-            select r.after_lead_id, r.until_lead_id, r.finished_at is not null, v.definition
-            from {ScoringTables.Schema}.rescorings r
-            join {ScoringTables.Schema}.icp_versions v
-              on v.tenant_id = r.tenant_id and v.icp_id = r.icp_id and v.version = r.icp_version
-            where r.tenant_id = $1 and r.icp_id = $2 and r.icp_version = $3 and r.part = $4
-            for update of r skip locked
-            """, connection))
-        {
-            AddKey(claim, part);
-            await using var reader = await claim.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct)) return PageOutcome.Busy;
-            if (reader.GetBoolean(2)) return PageOutcome.Finished;
-            (after, until, definition) = (reader.GetGuid(0), reader.GetGuid(1), reader.GetString(3));
-        }
+        if (await Rescorings.ClaimAsync(connection, part, ct) is not { } claim) return PageOutcome.Busy;
+        if (claim.Finished) return PageOutcome.Finished;
+        var (after, until, definition) = (claim.After, claim.Until, claim.Definition);
 
-        var page = await ReadPageAsync(connection, part, after, until, ct);
+        var page = await Rescorings.ReadPageAsync(connection, part, after, until, _options.PageSize, ct);
         var read = watch.Elapsed;
         var version = ScoringVersion.Parse(part.IcpId, part.Version, definition);
         var now = clock.GetUtcNow();
@@ -214,7 +178,7 @@ public sealed class RescoringWorker(
         if (scores.Length > 0)
         {
             var batchId = Guid.CreateVersion7();
-            await ScoreLedger.IndexScoresAsync(connection, part.TenantId, batchId, scores, ct);
+            await LeadScores.IndexAsync(connection, part.TenantId, batchId, scores, ct);
             await ScoredSnapshots.MeterAsync(connection, part.TenantId, scores, now, ct);
             indexed = watch.Elapsed;
             await ScoreLedger.AppendAsync(store, tx, part.TenantId, batchId, ct, new LeadsScored(batchId, scores, now));
@@ -222,20 +186,7 @@ public sealed class RescoringWorker(
         var written = watch.Elapsed;
 
         var finished = page.Count < _options.PageSize;
-        await using (var advance = new NpgsqlCommand($"""
-            update {ScoringTables.Schema}.rescorings
-            set after_lead_id = $5, scored = scored + $6, total = greatest(total, scored + $6),
-                finished_at = case when $7 then $8 end
-            where tenant_id = $1 and icp_id = $2 and icp_version = $3 and part = $4
-            """, connection))
-        {
-            AddKey(advance, part);
-            advance.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = page.Count > 0 ? page[^1].Lead.LeadId : after });
-            advance.Parameters.Add(new NpgsqlParameter<int> { TypedValue = page.Count });
-            advance.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = finished });
-            advance.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime });
-            await advance.ExecuteNonQueryAsync(ct);
-        }
+        await Rescorings.AdvanceAsync(connection, part, page.Count > 0 ? page[^1].Lead.LeadId : after, page.Count, finished, now, ct);
         await tx.CommitAsync(ct);
 
         logger.LogDebug(
@@ -249,49 +200,5 @@ public sealed class RescoringWorker(
                 part.Number, part.TenantId, part.IcpId, part.Version);
         }
         return finished ? PageOutcome.Finished : PageOutcome.Continued;
-    }
-
-    /// <summary>
-    /// The next page of the part's leads by id, each marked when its current snapshot has a score for
-    /// the version already (scored on arrival). The lateral probe is one primary-key lookup per lead
-    /// (<see cref="ScoringTables.ByPrimaryKey"/>).
-    /// </summary>
-    private async Task<IReadOnlyList<PageLead>> ReadPageAsync(NpgsqlConnection connection, Part part, Guid after, Guid until,
-        CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand($"""
-            select l.lead_id, l.snapshot, l.lead, l.lead_canonical, s.found is not null
-            from (select lead_id, snapshot, lead, lead_canonical from {ScoringTables.Schema}.leads
-                  where tenant_id = $1 and lead_id > $5 and lead_id <= $6
-                  order by lead_id
-                  limit $7) l
-            left join lateral (
-                select true as found from {ScoringTables.Schema}.lead_scores s
-                where s.tenant_id = $1 and s.lead_id = l.lead_id and s.icp_id = $2 and {ScoringTables.ByPrimaryKey("s.icp_version")} = $3
-                  and s.snapshot = l.snapshot
-                limit 1) s on true
-            order by l.lead_id
-            """, connection);
-        AddKey(command, part);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = after });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = until });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _options.PageSize });
-        var page = new List<PageLead>(_options.PageSize);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            page.Add(new PageLead(
-                new LeadToScore(reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3)),
-                reader.GetBoolean(4)));
-        }
-        return page;
-    }
-
-    private static void AddKey(NpgsqlCommand command, Part part)
-    {
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = part.TenantId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = part.IcpId });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = part.Version });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = part.Number });
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dapper;
 using GrowthKit.Contracts;
 using GrowthKit.Model;
 using Npgsql;
@@ -30,21 +31,17 @@ public static class WinCalibrations
     public static async Task<bool> StoreAsync(NpgsqlConnection connection, WinCalibrationFitted m, CancellationToken ct)
     {
         var steps = m.Steps.Select(s => new CalibrationStep(s.From, s.To, s.Deals, s.Won, s.Probability)).ToList();
-        await using var command = new NpgsqlCommand($"""
+        return await connection.ExecuteAsync(new CommandDefinition($"""
             insert into {ScoringTables.Schema}.win_calibrations (tenant_id, icp_id, icp_version, deals, won, steps, fitted_at)
-            values ($1, $2, $3, $4, $5, $6, $7)
+            values (@TenantId, @IcpId, @IcpVersion, @Deals, @Won, @steps, @fittedAt)
             on conflict (tenant_id, icp_id, icp_version) do update
               set deals = excluded.deals, won = excluded.won, steps = excluded.steps, fitted_at = excluded.fitted_at
               where win_calibrations.fitted_at < excluded.fitted_at
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = m.TenantId });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = m.IcpId });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = m.IcpVersion });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = m.Deals });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = m.Won });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(steps, ModelJson.Options) });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = m.FittedAt.UtcDateTime });
-        return await command.ExecuteNonQueryAsync(ct) > 0;
+            """, new
+        {
+            m.TenantId, m.IcpId, m.IcpVersion, m.Deals, m.Won,
+            steps = JsonSerializer.Serialize(steps, ModelJson.Options), fittedAt = m.FittedAt.ToUniversalTime(),
+        }, cancellationToken: ct)) > 0;
     }
 
     /// <summary>The calibrations of these ICP versions that exist.</summary>
@@ -54,21 +51,18 @@ public static class WinCalibrations
         var wanted = versions.Distinct().ToList();
         var found = new Dictionary<(Guid, int), WinProbabilityCalibration>();
         if (wanted.Count == 0) return found;
-        await using var command = new NpgsqlCommand($"""
+        var rows = await connection.QueryAsync<(Guid IcpId, int Version, int Deals, int Won, string Steps)>(new CommandDefinition($"""
             select c.icp_id, c.icp_version, c.deals, c.won, c.steps
             from {ScoringTables.Schema}.win_calibrations c
-            join unnest($2::uuid[], $3::int[]) as w(icp_id, icp_version)
+            join unnest(@icpIds::uuid[], @versions::int[]) as w(icp_id, icp_version)
               on w.icp_id = c.icp_id and w.icp_version = c.icp_version
-            where c.tenant_id = $1
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = tenantId });
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. wanted.Select(w => w.IcpId)] });
-        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. wanted.Select(w => w.Version)] });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+            where c.tenant_id = @tenantId
+            """, new { tenantId, icpIds = wanted.Select(w => w.IcpId).ToArray(), versions = wanted.Select(w => w.Version).ToArray() },
+            cancellationToken: ct));
+        foreach (var row in rows)
         {
-            var steps = JsonSerializer.Deserialize<List<CalibrationStep>>(reader.GetString(4), ModelJson.Options)!;
-            found[(reader.GetGuid(0), reader.GetInt32(1))] = new WinProbabilityCalibration(reader.GetInt32(2), reader.GetInt32(3), steps, []);
+            var steps = JsonSerializer.Deserialize<List<CalibrationStep>>(row.Steps, ModelJson.Options)!;
+            found[(row.IcpId, row.Version)] = new WinProbabilityCalibration(row.Deals, row.Won, steps, []);
         }
         return found;
     }
