@@ -22,11 +22,11 @@ public sealed record ScoreResponse(
     string ModelVersion, string InputHash, DateTimeOffset ScoredAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? WinProbability)
 {
-    public static ScoreResponse From(LeadScored s, double? winProbability) => new(s.IcpId, s.IcpVersion, s.Snapshot, s.Score, s.Tier,
+    public static ScoreResponse From(ScoreEntry s, double? winProbability) => new(s.IcpId, s.IcpVersion, s.Snapshot, s.Score, s.Tier,
         s.Breakdown, s.DisqualifiedBy, s.ModelVersion, s.InputHash, s.ScoredAt, winProbability);
 
     /// <summary>The recorded scores, each with its version's win probability when there is a calibration.</summary>
-    public static IReadOnlyList<ScoreResponse> From(IReadOnlyList<LeadScored> scores,
+    public static IReadOnlyList<ScoreResponse> From(IReadOnlyList<ScoreEntry> scores,
         IReadOnlyDictionary<(Guid IcpId, int Version), WinProbabilityCalibration> calibrations) =>
         [.. scores.Select(s => From(s, calibrations.WinProbability(s.IcpId, s.IcpVersion, s.Score)))];
 }

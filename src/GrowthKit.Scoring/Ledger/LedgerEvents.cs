@@ -18,13 +18,13 @@ public sealed record LeadSnapshot(
 /// version): the immutable score ledger. Exactly one entry per (lead snapshot, ICP version) exists
 /// across all of them; <c>lead_scores</c> says which entry holds which.
 /// </summary>
-public sealed record LeadsScored(Guid BatchId, IReadOnlyList<LeadScored> Scores, DateTimeOffset ScoredAt);
+public sealed record LeadsScored(Guid BatchId, IReadOnlyList<ScoreEntry> Scores, DateTimeOffset ScoredAt);
 
 /// <summary>
 /// One score: it names everything needed to recompute it (the lead snapshot, the ICP version, the
 /// model version) and to verify <see cref="InputHash"/>.
 /// </summary>
-public sealed record LeadScored(
+public sealed record ScoreEntry(
     Guid LeadId,
     Guid IcpId,
     int IcpVersion,

@@ -46,7 +46,7 @@ public sealed class ScoreRelay(IBus bus, ScoringDatabase database, ILogger<Score
         return messages;
     }
 
-    public static RecordedScore ToRecorded(LeadScored s, string externalId) =>
+    public static RecordedScore ToRecorded(ScoreEntry s, string externalId) =>
         new(s.LeadId, externalId, s.IcpId, s.IcpVersion, s.Snapshot, s.Score, s.Tier, s.DisqualifiedBy?.Key, Reasons(s.Breakdown), s.ScoredAt);
 
     /// <summary>The keys of the matched criteria that added the most, best first (ties in the definition's order).</summary>

@@ -19,11 +19,11 @@ public static class LeadScoring
     /// The reference computation, one lead at a time, with <see cref="InputHash.Compute"/> itself:
     /// what re-computing a recorded score uses, so the batch path is checked against it.
     /// </summary>
-    public static LeadScored Compute(Guid leadId, int snapshot, JsonElement lead, Guid icpId, int icpVersion,
+    public static ScoreEntry Compute(Guid leadId, int snapshot, JsonElement lead, Guid icpId, int icpVersion,
         IcpDefinition definition, DateTimeOffset now)
     {
         var result = IcpScorer.Score(lead, definition);
-        return new LeadScored(leadId, icpId, icpVersion, snapshot, result.Score, result.Tier, result.Breakdown,
+        return new ScoreEntry(leadId, icpId, icpVersion, snapshot, result.Score, result.Tier, result.Breakdown,
             result.DisqualifiedBy, ScoringModel.ModelVersion,
             InputHash.Compute(lead, definition, ScoringModel.ModelVersion), now);
     }
@@ -38,7 +38,7 @@ public static class LeadScoring
     public static ScoredBatch ScoreAll(IReadOnlyList<LeadToScore> leads, IReadOnlyList<ScoringVersion> versions,
         DateTimeOffset now)
     {
-        var scores = new LeadScored?[leads.Count * versions.Count];
+        var scores = new ScoreEntry?[leads.Count * versions.Count];
         var failures = new ScoringFailure?[leads.Count * versions.Count];
         if (scores.Length == 0) return ScoredBatch.Empty;
 
@@ -86,7 +86,7 @@ public static class LeadScoring
             var chunk = (leads.Count + Environment.ProcessorCount * 4 - 1) / (Environment.ProcessorCount * 4);
             Parallel.For(0, (leads.Count + chunk - 1) / chunk, c => ScoreRange(c * chunk, Math.Min(leads.Count, (c + 1) * chunk)));
         }
-        return new ScoredBatch([.. scores.OfType<LeadScored>()], [.. failures.OfType<ScoringFailure>()]);
+        return new ScoredBatch([.. scores.OfType<ScoreEntry>()], [.. failures.OfType<ScoringFailure>()]);
     }
 }
 
@@ -94,7 +94,7 @@ public static class LeadScoring
 public sealed record ScoringFailure(LeadToScore Lead, Guid IcpId, int Version, Exception Error);
 
 /// <summary>The scores of a batch, and the leads (per version) it could not score.</summary>
-public sealed record ScoredBatch(LeadScored[] Scores, IReadOnlyList<ScoringFailure> Failures)
+public sealed record ScoredBatch(ScoreEntry[] Scores, IReadOnlyList<ScoringFailure> Failures)
 {
     public static ScoredBatch Empty { get; } = new([], []);
 }
@@ -126,10 +126,10 @@ public sealed class ScoringVersion
         new(icpId, version, JsonSerializer.Deserialize<IcpDefinition>(definitionJson, ModelJson.Options)
                             ?? throw new InvalidOperationException($"ICP {icpId} v{version} has no definition."));
 
-    public LeadScored Score(Guid leadId, int snapshot, JsonElement lead, ReadOnlySpan<byte> leadCanonicalUtf8, DateTimeOffset now)
+    public ScoreEntry Score(Guid leadId, int snapshot, JsonElement lead, ReadOnlySpan<byte> leadCanonicalUtf8, DateTimeOffset now)
     {
         var result = IcpScorer.Score(lead, Definition);
-        return new LeadScored(leadId, IcpId, Version, snapshot, result.Score, result.Tier, result.Breakdown,
+        return new ScoreEntry(leadId, IcpId, Version, snapshot, result.Score, result.Tier, result.Breakdown,
             result.DisqualifiedBy, ScoringModel.ModelVersion, InputHashOf(leadCanonicalUtf8), now);
     }
 

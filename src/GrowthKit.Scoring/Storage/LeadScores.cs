@@ -34,7 +34,7 @@ public static class LeadScores
     /// before: the guard that keeps exactly one score each, whoever writes it.
     /// </summary>
     public static async Task IndexAsync(NpgsqlConnection connection, Guid tenantId, Guid batchId,
-        IReadOnlyList<LeadScored> scores, CancellationToken ct)
+        IReadOnlyList<ScoreEntry> scores, CancellationToken ct)
     {
         await using var writer = await connection.BeginBinaryImportAsync($"""
             copy {ScoringTables.Schema}.lead_scores (tenant_id, lead_id, icp_id, icp_version, snapshot, score, tier,

@@ -43,9 +43,9 @@ public static class ScoreLedger
     }
 
     /// <summary>The ledger entries at these places (stream, position), in the order asked for.</summary>
-    public static Task<IReadOnlyList<LeadScored>> ReadScoresAsync(NpgsqlConnection connection, Guid tenantId,
+    public static Task<IReadOnlyList<ScoreEntry>> ReadScoresAsync(NpgsqlConnection connection, Guid tenantId,
         IReadOnlyList<(Guid BatchId, int Pos)> places, CancellationToken ct) =>
-        MartenTables.ReadEntriesAsync<LeadScored>(connection, tenantId, LedgerEventTypes.LeadsScored, "scores", places, ct);
+        MartenTables.ReadEntriesAsync<ScoreEntry>(connection, tenantId, LedgerEventTypes.LeadsScored, "scores", places, ct);
 
     public static Task<IReadOnlyList<LeadSnapshot>> ReadSnapshotsAsync(NpgsqlConnection connection, Guid tenantId,
         IReadOnlyList<(Guid BatchId, int Pos)> places, CancellationToken ct) =>

@@ -20,7 +20,7 @@ public static class ScoredSnapshots
             primary key (tenant_id, lead_id, snapshot));
         """;
 
-    public static async Task MeterAsync(NpgsqlConnection connection, Guid tenantId, IReadOnlyList<LeadScored> scores,
+    public static async Task MeterAsync(NpgsqlConnection connection, Guid tenantId, IReadOnlyList<ScoreEntry> scores,
         DateTimeOffset now, CancellationToken ct)
     {
         var snapshots = scores.Select(s => (s.LeadId, s.Snapshot)).Distinct().ToList();

@@ -126,7 +126,7 @@ internal static class ScoringKit
     }
 
     /// <summary>The ledger's own entries for the version (the events, not the index), per (lead, snapshot).</summary>
-    public static async Task<IReadOnlyList<LeadScored>> LedgerEntriesAsync(this ScoringService scoring, Guid tenant, Guid icpId, int version)
+    public static async Task<IReadOnlyList<ScoreEntry>> LedgerEntriesAsync(this ScoringService scoring, Guid tenant, Guid icpId, int version)
     {
         await using var session = scoring.Store.QuerySession(tenant.ToString());
         var events = await session.Events.QueryRawEventDataOnly<LeadsScored>().ToListAsync();

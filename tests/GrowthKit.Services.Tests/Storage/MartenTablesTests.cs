@@ -15,7 +15,7 @@ using KnownIcp = GrowthKit.Refinement.Icps.KnownIcp;
 using LeadSnapshotRecorded = GrowthKit.Leads.Leads.LeadSnapshotRecorded;
 using LeadsMartenTables = GrowthKit.Leads.Storage.MartenTables;
 using LeadsScored = GrowthKit.Scoring.Ledger.LeadsScored;
-using LeadScored = GrowthKit.Scoring.Ledger.LeadScored;
+using ScoreEntry = GrowthKit.Scoring.Ledger.ScoreEntry;
 using LedgerEventTypes = GrowthKit.Scoring.Ledger.LedgerEventTypes;
 using RefinementMartenTables = GrowthKit.Refinement.Storage.MartenTables;
 using ScoringMartenTables = GrowthKit.Scoring.Storage.MartenTables;
@@ -45,7 +45,7 @@ public sealed class MartenTablesTests(TestServers servers)
             var tenant = Guid.NewGuid();
             var batchId = Guid.CreateVersion7();
             var now = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-            LeadScored[] scores =
+            ScoreEntry[] scores =
             [
                 new(Guid.NewGuid(), Guid.NewGuid(), 1, 1, 71.5m, "B", [], null, "m1", "sha256:aa", now),
                 new(Guid.NewGuid(), Guid.NewGuid(), 2, 3, 12m, "disqualified", [], new DisqualifiedBy("k", "why"), "m1", "sha256:bb", now),
@@ -58,13 +58,13 @@ public sealed class MartenTablesTests(TestServers servers)
 
             await using var connection = new NpgsqlConnection(database);
             await connection.OpenAsync();
-            var read = await ScoringMartenTables.ReadEntriesAsync<LeadScored>(connection, tenant, LedgerEventTypes.LeadsScored, "scores",
+            var read = await ScoringMartenTables.ReadEntriesAsync<ScoreEntry>(connection, tenant, LedgerEventTypes.LeadsScored, "scores",
                 [(batchId, 1), (batchId, 0)], CancellationToken.None);
             Assert.Equal([CanonicalJson.Of(scores[1]), CanonicalJson.Of(scores[0])], read.Select(s => CanonicalJson.Of(s)));
             // Another tenant's or another type's entries are not read: the statement filters on both columns.
-            await Assert.ThrowsAsync<InvalidOperationException>(() => ScoringMartenTables.ReadEntriesAsync<LeadScored>(connection,
+            await Assert.ThrowsAsync<InvalidOperationException>(() => ScoringMartenTables.ReadEntriesAsync<ScoreEntry>(connection,
                 Guid.NewGuid(), LedgerEventTypes.LeadsScored, "scores", [(batchId, 0)], CancellationToken.None));
-            await Assert.ThrowsAsync<InvalidOperationException>(() => ScoringMartenTables.ReadEntriesAsync<LeadScored>(connection,
+            await Assert.ThrowsAsync<InvalidOperationException>(() => ScoringMartenTables.ReadEntriesAsync<ScoreEntry>(connection,
                 tenant, LedgerEventTypes.LeadSnapshotsRecorded, "scores", [(batchId, 0)], CancellationToken.None));
         }
         finally

@@ -1,3 +1,4 @@
+using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Resilience;
 using GrowthKit.Contracts;
 using GrowthKit.Model;
@@ -10,20 +11,7 @@ using System.Text.Json;
 
 namespace GrowthKit.Scoring.Receiving;
 
-public sealed class LeadsReceivedEndpoint : ConsumerDefinition<LeadsReceivedConsumer>
-{
-    public LeadsReceivedEndpoint()
-    {
-        // Two batches at a time: one is scored while the other is written; more only contend for the same cores and database.
-        ConcurrentMessageLimit = 2;
-    }
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<LeadsReceivedConsumer> consumerConfigurator, IRegistrationContext context)
-    {
-        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.PrefetchCount = 4;
-    }
-}
+public sealed class LeadsReceivedEndpoint : LeadBatchConsumerDefinition<LeadsReceivedConsumer>;
 
 /// <summary>
 /// Records a batch of new lead snapshots and scores each against the latest version of every ICP of
