@@ -1,14 +1,19 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using GrowthKit.Model;
 
-namespace GrowthKit.Model.Tests.Refinement;
+namespace GrowthKit.Testing;
+
+/// <summary>One closed deal of the synthetic market: the <c>Index</c>-th drawn, its lead and the outcome.</summary>
+public sealed record DrawnDeal(int Index, string ExternalId, JsonElement Lead, bool Won, DateTimeOffset ClosedAt);
 
 /// <summary>
 /// A seeded market of companies with a hidden win probability, and a stated ICP that is partly
 /// wrong: it names Transportation (which does not win more) beside Wholesale, misses Manufacturing
-/// (which does) and counts a funding round (noise) while rapid hiring is what wins.
+/// (which does) and counts a funding round (noise) while rapid hiring is what wins. The same seed
+/// draws the same companies and outcomes for every suite; only the ids differ, as each suite needs.
 /// </summary>
-internal static class SyntheticMarket
+public static class SyntheticMarket
 {
     public static readonly string[] Industries =
         ["Manufacturing", "Wholesale Trade", "Transportation and Warehousing", "Retail Trade", "Information", "Construction"];
@@ -31,6 +36,9 @@ internal static class SyntheticMarket
         }
         """;
 
+    /// <summary>The stated ICP without its tiers, as the service tests publish it (the service's defaults apply).</summary>
+    public static readonly string StatedJsonWithoutTiers = WithoutTiers(StatedJson);
+
     public static IcpDefinition Stated() => JsonSerializer.Deserialize<IcpDefinition>(StatedJson, ModelJson.Options)!;
 
     /// <summary>The hidden truth's log-odds of a win.</summary>
@@ -42,25 +50,28 @@ internal static class SyntheticMarket
         + (signals.Contains("rapid_hiring") ? 1.2 : 0)
         + (department == "sales" ? -0.8 : 0);
 
-    /// <summary><paramref name="count"/> closed deals, one a day from 2025-01-01, the outcome drawn from the hidden truth.</summary>
+    /// <summary><paramref name="count"/> closed deals (leads <c>lead-0</c>, <c>lead-1</c>, …; deals <c>deal-00000</c>, …), the outcome drawn from the hidden truth.</summary>
     public static List<ClosedDeal> Deals(int count, int seed) => Deals(count, seed, (_, logit) => logit);
 
     /// <summary>As above, with the hidden truth changed by <paramref name="truth"/> (the lead and the usual log-odds in, log-odds out).</summary>
-    public static List<ClosedDeal> Deals(int count, int seed, Func<JsonElement, double, double> truth)
-    {
-        var random = new Random(seed);
-        var start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var deals = new List<ClosedDeal>();
-        for (var i = 0; i < count; i++)
-        {
-            var (lead, usual) = Lead(random, $"lead-{i}");
-            var logit = truth(lead, usual);
-            var won = random.NextDouble() < 1 / (1 + Math.Exp(-logit));
-            deals.Add(new ClosedDeal($"deal-{i:D5}", lead, won, start.AddHours(i * 6)));
-        }
-        return deals;
-    }
+    public static List<ClosedDeal> Deals(int count, int seed, Func<JsonElement, double, double> truth) =>
+        [.. Draw(count, seed, i => $"lead-{i}", truth).Select(d => new ClosedDeal($"deal-{d.Index:D5}", d.Lead, d.Won, d.ClosedAt))];
 
+    /// <summary><paramref name="count"/> closed deals of leads <c>{prefix}-00000</c>, <c>{prefix}-00001</c>, …, as the service tests send them.</summary>
+    public static List<DrawnDeal> Draw(int count, int seed, string prefix = "m") =>
+        [.. Draw(count, seed, i => $"{prefix}-{i:D5}", (_, logit) => logit)];
+
+    /// <summary>The deal as <c>POST /api/deals/batch</c> takes it.</summary>
+    public static object DealBody(DrawnDeal deal) => new
+    {
+        dealId = $"deal-{deal.ExternalId}",
+        externalId = deal.ExternalId,
+        outcome = deal.Won ? "won" : "lost",
+        amount = 1000,
+        closedAt = deal.ClosedAt,
+    };
+
+    /// <summary>One company: its lead (named by its external id) and the hidden truth's log-odds.</summary>
     public static (JsonElement Lead, double Logit) Lead(Random random, string externalId)
     {
         var industry = Industries[random.Next(Industries.Length)];
@@ -76,5 +87,26 @@ internal static class SyntheticMarket
             contact = new { department },
         });
         return (lead, Logit(industry, country, employees, signals, department));
+    }
+
+    /// <summary>One deal every six hours from 2025-01-01.</summary>
+    private static IEnumerable<DrawnDeal> Draw(int count, int seed, Func<int, string> externalId, Func<JsonElement, double, double> truth)
+    {
+        var random = new Random(seed);
+        var start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < count; i++)
+        {
+            var id = externalId(i);
+            var (lead, usual) = Lead(random, id);
+            var won = random.NextDouble() < 1 / (1 + Math.Exp(-truth(lead, usual)));
+            yield return new DrawnDeal(i, id, lead, won, start.AddHours(i * 6));
+        }
+    }
+
+    private static string WithoutTiers(string json)
+    {
+        var definition = JsonNode.Parse(json)!.AsObject();
+        definition.Remove("tiers");
+        return definition.ToJsonString();
     }
 }
