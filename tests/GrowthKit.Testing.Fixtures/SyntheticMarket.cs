@@ -21,23 +21,14 @@ public static class SyntheticMarket
     public static readonly string[] Triggers = ["funding_round", "rapid_hiring", "new_location"];
     public static readonly string[] Departments = ["operations", "sales", "finance"];
 
-    public const string StatedJson = """
-        {
-          "name": "Stated ICP",
-          "criteria": [
-            {"key": "industry", "field": "company.industry", "operator": "in",
-             "values": ["Transportation and Warehousing", "Wholesale Trade"], "weight": 30},
-            {"key": "size", "field": "company.employeeCount", "operator": "between", "min": 50, "max": 500, "weight": 25},
-            {"key": "region", "field": "company.country", "operator": "in", "values": ["DE", "AT", "CH"], "weight": 20},
-            {"key": "trigger", "field": "signals", "operator": "anyOf", "values": ["funding_round"], "weight": 15},
-            {"key": "sales-led", "field": "contact.department", "operator": "in", "values": ["sales"], "weight": -10}
-          ],
-          "tiers": {"A": 75, "B": 50, "C": 25}
-        }
-        """;
+    /// <summary>
+    /// The stated ICP: API.md's example (<see cref="ExampleIcp"/>) without its pain criterion, its
+    /// disqualifier and its persona — industry, size, region, a funding round, and sales-led counting against.
+    /// </summary>
+    public static readonly string StatedJson = StatedDefinition(tiers: true);
 
     /// <summary>The stated ICP without its tiers, as the service tests publish it (the service's defaults apply).</summary>
-    public static readonly string StatedJsonWithoutTiers = WithoutTiers(StatedJson);
+    public static readonly string StatedJsonWithoutTiers = StatedDefinition(tiers: false);
 
     public static IcpDefinition Stated() => JsonSerializer.Deserialize<IcpDefinition>(StatedJson, ModelJson.Options)!;
 
@@ -103,10 +94,13 @@ public static class SyntheticMarket
         }
     }
 
-    private static string WithoutTiers(string json)
+    private static string StatedDefinition(bool tiers)
     {
-        var definition = JsonNode.Parse(json)!.AsObject();
-        definition.Remove("tiers");
+        var definition = ExampleIcp.Definition("Stated ICP", personas: false);
+        definition.Remove("disqualifiers");
+        var criteria = definition["criteria"]!.AsArray();
+        criteria.Remove(criteria.Single(c => c!["key"]!.GetValue<string>() == "pain"));
+        if (!tiers) definition.Remove("tiers");
         return definition.ToJsonString();
     }
 }
