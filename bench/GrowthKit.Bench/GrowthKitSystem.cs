@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using GrowthKit.Bench.Telemetry;
+using GrowthKit.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace GrowthKit.Bench;
@@ -28,7 +29,7 @@ public sealed class GrowthKitSystem : IAsyncDisposable
     private DistributedApplication? _app;
 
     public required string DataDir { get; init; }
-    public SpanReceiver? Traces { get; private set; }
+    public OtlpReceiver? Traces { get; private set; }
     public Gateway Admin { get; private set; } = null!;
     public string MessagingConnectionString { get; private set; } = "";
     public string DatabaseConnectionString { get; private set; } = "";
@@ -56,7 +57,7 @@ public sealed class GrowthKitSystem : IAsyncDisposable
         var clock = System.Diagnostics.Stopwatch.StartNew();
         if (options.Traces)
         {
-            Traces = new SpanReceiver();
+            Traces = new OtlpReceiver();
             await Traces.StartAsync();
         }
 

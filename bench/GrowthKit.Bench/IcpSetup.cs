@@ -1,38 +1,20 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using GrowthKit.Testing;
 
 namespace GrowthKit.Bench;
 
 /// <summary>API.md's example ICP: drafted and published as v1; later changed and published as v2.</summary>
 public static class IcpSetup
 {
-    public const string Definition = """
-        {
-          "name": "Mid-market logistics operators",
-          "description": "The benchmark's ICP (API.md's example)",
-          "criteria": [
-            {"key": "industry", "field": "company.industry", "operator": "in",
-             "values": ["Transportation and Warehousing", "Wholesale Trade"], "weight": 30},
-            {"key": "size", "field": "company.employeeCount", "operator": "between", "min": 50, "max": 500, "weight": 25},
-            {"key": "region", "field": "company.country", "operator": "in", "values": ["DE", "AT", "CH"], "weight": 20},
-            {"key": "trigger", "field": "signals", "operator": "anyOf", "values": ["funding_round"], "weight": 15},
-            {"key": "pain", "field": "painPoints", "operator": "anyOf", "values": ["manual_dispatch"], "weight": 10},
-            {"key": "sales-led", "field": "contact.department", "operator": "in", "values": ["sales"], "weight": -10}
-          ],
-          "disqualifiers": [
-            {"key": "too-small", "field": "company.employeeCount", "operator": "lt", "value": 10,
-             "reason": "Too small to need dispatch software"}
-          ],
-          "personas": [{"role": "Head of Operations", "seniority": ["director", "vp"], "department": ["operations"]}],
-          "tiers": {"A": 75, "B": 50, "C": 25}
-        }
-        """;
+    public static readonly string Definition =
+        ExampleIcp.Definition(description: "The benchmark's ICP (API.md's example)").ToJsonString();
 
     /// <summary>Drafts and publishes v1 (API.md's example unless another definition is given), then waits (up to 30 s) until scoring knows it.</summary>
-    public static async Task<Guid> PublishFirstVersionAsync(Gateway api, CancellationToken ct, string definition = Definition)
+    public static async Task<Guid> PublishFirstVersionAsync(Gateway api, CancellationToken ct, string? definition = null)
     {
         const string step = "define ICP";
-        var created = Gateway.Expect(await api.PostJsonAsync(step, "/api/icps", JsonNode.Parse(definition)!, ct: ct),
+        var created = Gateway.Expect(await api.PostJsonAsync(step, "/api/icps", JsonNode.Parse(definition ?? Definition)!, ct: ct),
             step, "POST /api/icps", HttpStatusCode.Created);
         var icpId = created.Body.At("icpId").AsGuid() ?? throw new BenchFailure(step, $"no icpId in {Gateway.Shorten(created.Text)}");
 

@@ -2,15 +2,10 @@ using GrowthKit.Integrations;
 using GrowthKit.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-
-builder.AddServiceDefaults();
-builder.AddIntegrationServices();
+builder.AddIntegrationsService();
 
 var app = builder.Build();
-
-app.UseGrowthKitApi();
-app.MapDefaultEndpoints();
-app.MapIntegrationApi();
+app.MapIntegrationsService();
 
 // `db-apply` applies the service's schema changes and exits (eng/migrate.sh); otherwise it runs.
 return await app.RunOrApplySchemaAsync(args);

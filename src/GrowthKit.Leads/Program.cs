@@ -2,15 +2,10 @@ using GrowthKit.Leads;
 using GrowthKit.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-
-builder.AddServiceDefaults();
-builder.AddLeadServices();
+builder.AddLeadsService();
 
 var app = builder.Build();
-
-app.UseGrowthKitApi();
-app.MapDefaultEndpoints();
-app.MapLeadApi();
+app.MapLeadsService();
 
 // `db-apply` applies the service's schema changes and exits (eng/migrate.sh); otherwise it runs.
 return await app.RunOrApplySchemaAsync(args);

@@ -2,15 +2,10 @@ using GrowthKit.Refinement;
 using GrowthKit.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-
-builder.AddServiceDefaults();
-builder.AddRefinementServices();
+builder.AddRefinementService();
 
 var app = builder.Build();
-
-app.UseGrowthKitApi();
-app.MapDefaultEndpoints();
-app.MapRefinementApi();
+app.MapRefinementService();
 
 // `db-apply` applies the service's schema changes and exits (eng/migrate.sh); otherwise it runs.
 return await app.RunOrApplySchemaAsync(args);

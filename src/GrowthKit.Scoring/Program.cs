@@ -2,15 +2,10 @@ using GrowthKit.Scoring;
 using GrowthKit.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
-
-builder.AddServiceDefaults();
-builder.AddScoringServices();
+builder.AddScoringService();
 
 var app = builder.Build();
-
-app.UseGrowthKitApi();
-app.MapDefaultEndpoints();
-app.MapScoringApi();
+app.MapScoringService();
 
 // `db-apply` applies the service's schema changes and exits (eng/migrate.sh); otherwise it runs.
 return await app.RunOrApplySchemaAsync(args);

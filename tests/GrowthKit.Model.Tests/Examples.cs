@@ -3,27 +3,7 @@ namespace GrowthKit.Model.Tests;
 /// <summary>The definition and lead of API.md, verbatim.</summary>
 internal static class Examples
 {
-    public const string Definition = """
-        {
-          "name": "Mid-market logistics operators",
-          "description": "optional",
-          "criteria": [
-            {"key": "industry", "field": "company.industry", "operator": "in",
-             "values": ["Transportation and Warehousing", "Wholesale Trade"], "weight": 30},
-            {"key": "size", "field": "company.employeeCount", "operator": "between", "min": 50, "max": 500, "weight": 25},
-            {"key": "region", "field": "company.country", "operator": "in", "values": ["DE", "AT", "CH"], "weight": 20},
-            {"key": "trigger", "field": "signals", "operator": "anyOf", "values": ["funding_round"], "weight": 15},
-            {"key": "pain", "field": "painPoints", "operator": "anyOf", "values": ["manual_dispatch"], "weight": 10},
-            {"key": "sales-led", "field": "contact.department", "operator": "in", "values": ["sales"], "weight": -10}
-          ],
-          "disqualifiers": [
-            {"key": "too-small", "field": "company.employeeCount", "operator": "lt", "value": 10,
-             "reason": "Too small to need dispatch software"}
-          ],
-          "personas": [{"role": "Head of Operations", "seniority": ["director", "vp"], "department": ["operations"]}],
-          "tiers": {"A": 75, "B": 50, "C": 25}
-        }
-        """;
+    public const string Definition = ExampleIcp.Json;
 
     public const string Lead = """
         {

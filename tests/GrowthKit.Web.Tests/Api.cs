@@ -7,24 +7,8 @@ namespace GrowthKit.Web.Tests;
 /// <summary>What a test sets up through the public API (as curl would), before it looks in the browser.</summary>
 public static class Api
 {
-    /// <summary>API.md's example ICP.</summary>
-    public static JsonObject ExampleIcp(string name) => JsonNode.Parse($$"""
-        {
-          "name": "{{name}}",
-          "criteria": [
-            {"key": "industry", "field": "company.industry", "operator": "in",
-             "values": ["Transportation and Warehousing", "Wholesale Trade"], "weight": 30},
-            {"key": "size", "field": "company.employeeCount", "operator": "between", "min": 50, "max": 500, "weight": 25},
-            {"key": "region", "field": "company.country", "operator": "in", "values": ["DE", "AT", "CH"], "weight": 20},
-            {"key": "trigger", "field": "signals", "operator": "anyOf", "values": ["funding_round"], "weight": 15},
-            {"key": "pain", "field": "painPoints", "operator": "anyOf", "values": ["manual_dispatch"], "weight": 10},
-            {"key": "sales-led", "field": "contact.department", "operator": "in", "values": ["sales"], "weight": -10}
-          ],
-          "disqualifiers": [{"key": "too-small", "field": "company.employeeCount", "operator": "lt", "value": 10,
-                             "reason": "Too small to need dispatch software"}],
-          "tiers": {"A": 75, "B": 50, "C": 25}
-        }
-        """)!.AsObject();
+    /// <summary>API.md's example ICP under another name, without its placeholder description and its persona.</summary>
+    public static JsonObject ExampleIcp(string name) => Testing.ExampleIcp.Definition(name, personas: false);
 
     public static async Task<Guid> CreateIcpAsync(HttpClient api, JsonObject definition)
     {

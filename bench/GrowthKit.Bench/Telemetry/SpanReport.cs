@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using GrowthKit.Testing;
 
 namespace GrowthKit.Bench.Telemetry;
 
@@ -15,7 +16,7 @@ public sealed record SpanCost(string Service, string Operation, int Count, doubl
 /// </summary>
 public static partial class SpanReport
 {
-    public static IReadOnlyList<SpanCost> Costs(IEnumerable<Span> spans, DateTimeOffset from, DateTimeOffset to)
+    public static IReadOnlyList<SpanCost> Costs(IEnumerable<ReceivedSpan> spans, DateTimeOffset from, DateTimeOffset to)
     {
         var fromNanos = (ulong)from.ToUnixTimeMilliseconds() * 1_000_000UL;
         var toNanos = (ulong)to.ToUnixTimeMilliseconds() * 1_000_000UL;
@@ -36,7 +37,7 @@ public static partial class SpanReport
             .OrderByDescending(c => c.SelfMs)];
     }
 
-    private static double SelfMs(Span span, IEnumerable<Span> children)
+    private static double SelfMs(ReceivedSpan span, IEnumerable<ReceivedSpan> children)
     {
         // Union of the children's intervals, clipped to the parent's.
         var covered = 0UL;
@@ -59,10 +60,10 @@ public static partial class SpanReport
     /// Marten's async daemon waits up to a second for the event sequence to move ("high water mark")
     /// in a span of its own: idle polling, not work, and it would top every list.
     /// </summary>
-    private static bool IsIdleWait(Span span) => span.Name == "marten.daemon.highwatermark";
+    private static bool IsIdleWait(ReceivedSpan span) => span.Name == "marten.daemon.highwatermark";
 
     /// <summary>Database spans are told apart by the start of their SQL; the rest by name.</summary>
-    private static string Operation(Span span)
+    private static string Operation(ReceivedSpan span)
     {
         if (span.DbStatement is not { Length: > 0 } sql) return span.Name;
         var flat = Whitespace().Replace(sql, " ").Trim();

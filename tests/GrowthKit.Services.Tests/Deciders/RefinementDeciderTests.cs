@@ -12,9 +12,9 @@ public sealed class RefinementDeciderTests
     private static readonly Guid Tenant = Guid.CreateVersion7();
     private static readonly Guid IcpId = Guid.CreateVersion7();
     private static readonly DateTimeOffset Now = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
-    private static readonly IcpDefinition Stated = JsonSerializer.Deserialize<IcpDefinition>(Market.StatedIcp, ModelJson.Options)!;
+    private static readonly IcpDefinition Stated = JsonSerializer.Deserialize<IcpDefinition>(SyntheticMarket.StatedJsonWithoutTiers, ModelJson.Options)!;
 
-    private static List<ClosedDeal> Deals(IEnumerable<Market.Closed> deals) =>
+    private static List<ClosedDeal> Deals(IEnumerable<DrawnDeal> deals) =>
         [.. deals.Select(d => new ClosedDeal($"deal-{d.ExternalId}", d.Lead, d.Won, d.ClosedAt))];
 
     private static IcpRefinement Given(params object[] events) =>
@@ -28,7 +28,7 @@ public sealed class RefinementDeciderTests
     [Fact]
     public void Evidence_below_forty_won_deals_is_reviewed_without_a_proposal_or_a_calibration()
     {
-        var market = Market.Deals(400, seed: 5);
+        var market = SyntheticMarket.Draw(400, seed: 5);
         var deals = Deals(market.Where(d => d.Won).Take(39).Concat(market.Where(d => !d.Won).Take(100)));
 
         var events = RefinementDecider.Decide(Review(deals), IcpRefinement.Empty(IcpId), Now);
@@ -41,7 +41,7 @@ public sealed class RefinementDeciderTests
     [Fact]
     public void Enough_evidence_makes_one_proposal_records_the_review_and_fits_the_win_calibration_and_the_same_evidence_gives_nothing()
     {
-        var deals = Deals(Market.Deals(800, seed: 21));
+        var deals = Deals(SyntheticMarket.Draw(800, seed: 21));
 
         var events = RefinementDecider.Decide(Review(deals), IcpRefinement.Empty(IcpId), Now);
 
@@ -63,7 +63,7 @@ public sealed class RefinementDeciderTests
     [Fact]
     public void A_new_version_withdraws_the_pending_proposal_of_the_old_one_and_refits_the_calibration_for_itself()
     {
-        var deals = Deals(Market.Deals(800, seed: 21));
+        var deals = Deals(SyntheticMarket.Draw(800, seed: 21));
         var first = RefinementDecider.Decide(Review(deals), IcpRefinement.Empty(IcpId), Now);
         var pending = first.OfType<ProposalMade>().Single();
 
@@ -127,7 +127,7 @@ public sealed class RefinementDeciderTests
     [Fact]
     public void New_settings_change_the_basis_so_the_same_deals_are_reviewed_again()
     {
-        var deals = Deals(Market.Deals(300, seed: 3));
+        var deals = Deals(SyntheticMarket.Draw(300, seed: 3));
         var reviewed = Given([.. RefinementDecider.Decide(Review(deals), IcpRefinement.Empty(IcpId), Now)]);
         Assert.Empty(RefinementDecider.Decide(Review(deals), reviewed, Now));
 

@@ -1,8 +1,12 @@
+using System.Net.Http.Headers;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using GrowthKit.ServiceDefaults.Tenancy;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -59,6 +63,24 @@ internal static class ServiceHost
             await host.StopAndDisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>A client of the started <paramref name="app"/> for <paramref name="tenant"/>, with the token the gateway would mint for <paramref name="service"/>.</summary>
+    public static HttpClient ClientFor(this WebApplication app, string service, Guid tenant, string actor = "alice",
+        IEnumerable<Claim>? claims = null, TimeSpan? timeout = null) =>
+        app.Client(InternalToken.Create(TokenKey, service, tenant, actor, Guid.NewGuid(), DateTimeOffset.UtcNow, claims: claims), timeout);
+
+    /// <summary>A client of the started <paramref name="app"/> with the gateway's platform token (no tenant).</summary>
+    public static HttpClient PlatformClientFor(this WebApplication app, string service, TimeSpan? timeout = null) =>
+        app.Client(InternalToken.CreatePlatform(TokenKey, service, "platform", DateTimeOffset.UtcNow), timeout);
+
+    private static HttpClient Client(this WebApplication app, string token, TimeSpan? timeout)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var client = new HttpClient { BaseAddress = new Uri(address) };
+        if (timeout is { } wait) client.Timeout = wait;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 
     public static async Task StopAndDisposeAsync(this IHost host)

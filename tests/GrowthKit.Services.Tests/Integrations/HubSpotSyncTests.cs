@@ -125,7 +125,7 @@ public sealed class HubSpotSyncTests(TestServers servers, CrmKit kit) : IClassFi
     {
         using var hubspot = new FakeHubSpot();
         var tenant = Guid.NewGuid();
-        var icpId = await kit.Refinement.PublishIcpAsync(tenant, Market.StatedIcp);
+        var icpId = await kit.Refinement.PublishIcpAsync(tenant, SyntheticMarket.StatedJsonWithoutTiers);
         for (var i = 1; i <= 12; i++) hubspot.AddCompany($"{i}", $"Company {i}", industry: i % 2 == 0 ? "LOGISTICS_AND_SUPPLY_CHAIN" : "RETAIL");
         for (var i = 1; i <= 10; i++) hubspot.AddDeal($"{500 + i}", $"{i}", closed: true, won: i % 2 == 0, amount: 1000 * i, lostReason: "Budget");
         hubspot.AddDeal("599", "11", closed: false, won: false, amount: 5); // open: not an outcome

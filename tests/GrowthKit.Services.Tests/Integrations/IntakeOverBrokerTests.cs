@@ -90,7 +90,7 @@ public sealed class IntakeOverBrokerTests(TestServers servers, CrmKit kit) : ICl
         Assert.Contains("outcome", answer.Rejected[0].Errors.Keys);
         Assert.Contains("externalId", answer.Rejected[1].Errors.Keys);
 
-        var icpId = await kit.Refinement.PublishIcpAsync(tenant, Market.StatedIcp);
+        var icpId = await kit.Refinement.PublishIcpAsync(tenant, SyntheticMarket.StatedJsonWithoutTiers);
         using var refinement = kit.Refinement.Refinement(tenant);
         var report = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>(refinement, $"/api/icps/{icpId}/gap-report");
         Assert.Equal(1, report!["closedDeals"]!.GetValue<int>());

@@ -26,7 +26,7 @@ public sealed class PipedriveSyncTests(TestServers servers, CrmKit kit) : IClass
         pipedrive.AddDeal(3, 7, "open", 100);
         pipedrive.AddDeal(4, null, "won", 100);
         var tenant = Guid.NewGuid();
-        var icpId = await kit.Refinement.PublishIcpAsync(tenant, Market.StatedIcp);
+        var icpId = await kit.Refinement.PublishIcpAsync(tenant, SyntheticMarket.StatedJsonWithoutTiers);
 
         var sync = await kit.ConnectAndSyncAsync(tenant, "pipedrive", FakePipedrive.Token, pipedrive.Url);
 

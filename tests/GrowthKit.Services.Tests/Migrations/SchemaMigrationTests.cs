@@ -1,15 +1,11 @@
 using System.Net;
-using System.Net.Http.Headers;
 using GrowthKit.Integrations;
 using GrowthKit.Scoring;
 using GrowthKit.Scoring.Storage;
 using GrowthKit.ServiceDefaults;
-using GrowthKit.ServiceDefaults.Tenancy;
 using GrowthKit.Services.Tests.Infrastructure;
 using Marten;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -48,7 +44,7 @@ public sealed class SchemaMigrationTests(TestServers servers)
             Assert.Equal(JasperFx.AutoCreate.None, ((DocumentStore)store).Options.AutoCreateSchemaObjects);
             await store.Storage.Database.AssertDatabaseMatchesConfigurationAsync();
             // A read that goes through the hand-written tables: the lead list of an ICP.
-            var response = await ClientFor(app, Guid.NewGuid()).GetAsync($"api/leads?icpId={Guid.NewGuid()}");
+            var response = await app.ClientFor("scoring", Guid.NewGuid()).GetAsync($"api/leads?icpId={Guid.NewGuid()}");
             Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotFound, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
         finally
@@ -140,9 +136,7 @@ public sealed class SchemaMigrationTests(TestServers servers)
     {
         var builder = ServiceHost.CreateBuilder(servers, database);
         builder.Configuration[SchemaMigrations.ApplyOnStartupKey] = "false";
-        builder.AddServiceDefaults();
-        builder.AddScoringServices();
-        return builder;
+        return builder.AddScoringService();
     }
 
     private WebApplicationBuilder ProductionIntegrations(string database)
@@ -150,38 +144,17 @@ public sealed class SchemaMigrationTests(TestServers servers)
         var builder = ServiceHost.CreateBuilder(servers, database);
         builder.Configuration[SchemaMigrations.ApplyOnStartupKey] = "false";
         builder.Configuration["GrowthKit:DataProtectionKey"] = "migration-test-data-protection-secret-0123456789";
-        builder.AddServiceDefaults();
-        builder.AddIntegrationServices();
-        return builder;
+        return builder.AddIntegrationsService();
     }
 
-    private static void Map(WebApplication app)
-    {
-        app.UseGrowthKitApi();
-        app.MapDefaultEndpoints();
-        app.MapScoringApi();
-    }
+    private static void Map(WebApplication app) => app.MapScoringService();
 
-    private static void MapIntegrations(WebApplication app)
-    {
-        app.UseGrowthKitApi();
-        app.MapDefaultEndpoints();
-        app.MapIntegrationApi();
-    }
+    private static void MapIntegrations(WebApplication app) => app.MapIntegrationsService();
 
     private static async Task<int> DbApplyAsync(WebApplicationBuilder builder)
     {
         await using var app = builder.Build();
         return await app.RunOrApplySchemaAsync([SchemaMigrations.ApplyCommand]);
-    }
-
-    private static HttpClient ClientFor(WebApplication app, Guid tenant)
-    {
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var client = new HttpClient { BaseAddress = new Uri(address) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            InternalToken.Create(ServiceHost.TokenKey, "scoring", tenant, "alice", Guid.NewGuid(), DateTimeOffset.UtcNow));
-        return client;
     }
 
     private static async Task<object?> Scalar(string database, string sql)

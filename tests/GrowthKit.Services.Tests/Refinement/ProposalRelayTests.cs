@@ -19,13 +19,13 @@ public sealed class ProposalRelayTests(TestServers servers, RefinementKit kit) :
     {
         await using var inbox = await BusInbox<ProposalCreated>.ConnectAsync(kit.Bus);
         var tenant = Guid.NewGuid();
-        var icpId = await kit.PublishIcpAsync(tenant, Market.StatedIcp);
-        var deals = Market.Deals(800, seed: 21);
+        var icpId = await kit.PublishIcpAsync(tenant, SyntheticMarket.StatedJsonWithoutTiers);
+        var deals = SyntheticMarket.Draw(800, seed: 21);
         await kit.SendLeadsAsync(tenant, [.. deals.Select(d => (d.ExternalId, d.Lead))]);
         var api = kit.Refinement(tenant);
         foreach (var page in deals.Chunk(1000))
         {
-            var sent = await api.PostAsJsonAsync("/api/deals/batch", new { deals = page.Select(Market.DealBody) });
+            var sent = await api.PostAsJsonAsync("/api/deals/batch", new { deals = page.Select(SyntheticMarket.DealBody) });
             Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
         }
         // The review after the deals arrive makes the proposal; the read only shows it.

@@ -36,23 +36,23 @@ public sealed class RefinementServiceTests(TestServers servers, RefinementKit ki
         return JsonNode.Parse(text)!.AsObject();
     }
 
-    private async Task<(Guid Tenant, Guid IcpId, List<Market.Closed> Deals)> MarketWithDealsAsync(int count, int seed,
+    private async Task<(Guid Tenant, Guid IcpId, List<DrawnDeal> Deals)> MarketWithDealsAsync(int count, int seed,
         bool sendDeals = true)
     {
         var tenant = Guid.NewGuid();
-        var icpId = await kit.PublishIcpAsync(tenant, Market.StatedIcp);
-        var deals = Market.Deals(count, seed);
+        var icpId = await kit.PublishIcpAsync(tenant, SyntheticMarket.StatedJsonWithoutTiers);
+        var deals = SyntheticMarket.Draw(count, seed);
         await kit.SendLeadsAsync(tenant, [.. deals.Select(d => (d.ExternalId, d.Lead))]);
         if (sendDeals) await SendDealsAsync(tenant, deals);
         return (tenant, icpId, deals);
     }
 
-    private async Task SendDealsAsync(Guid tenant, IEnumerable<Market.Closed> deals)
+    private async Task SendDealsAsync(Guid tenant, IEnumerable<DrawnDeal> deals)
     {
         var api = kit.Refinement(tenant);
         foreach (var page in deals.Chunk(1000))
         {
-            var answer = await Body(await api.PostAsJsonAsync("/api/deals/batch", new { deals = page.Select(Market.DealBody) }),
+            var answer = await Body(await api.PostAsJsonAsync("/api/deals/batch", new { deals = page.Select(SyntheticMarket.DealBody) }),
                 HttpStatusCode.Accepted);
             Assert.Empty(answer["rejected"]!.AsArray());
         }
@@ -62,7 +62,7 @@ public sealed class RefinementServiceTests(TestServers servers, RefinementKit ki
     public async Task Deals_need_a_known_lead_a_valid_outcome_and_a_repeated_deal_id_changes_nothing()
     {
         var tenant = Guid.NewGuid();
-        var icpId = await kit.PublishIcpAsync(tenant, Market.StatedIcp);
+        var icpId = await kit.PublishIcpAsync(tenant, SyntheticMarket.StatedJsonWithoutTiers);
         await kit.SendLeadsAsync(tenant, [("crm-1", Lead("crm-1", "Manufacturing", "DE", 120, []))]);
         var api = kit.Refinement(tenant);
 
@@ -284,7 +284,7 @@ public sealed class RefinementServiceTests(TestServers servers, RefinementKit ki
     /// <summary>Re-sends the tenant's first 30 leads' deals under new deal ids (new evidence) and returns the new pending proposal.</summary>
     private async Task<Guid> NewEvidenceProposalAsync(Guid tenant, Guid icpId, Guid previous)
     {
-        var extra = Market.Deals(500, seed: 8).Take(30).Select(d => new
+        var extra = SyntheticMarket.Draw(500, seed: 8).Take(30).Select(d => new
         {
             dealId = $"again-{d.ExternalId}", externalId = d.ExternalId, outcome = d.Won ? "won" : "lost", closedAt = d.ClosedAt,
         });
@@ -337,8 +337,8 @@ public sealed class RefinementServiceTests(TestServers servers, RefinementKit ki
     public async Task The_icp_service_answers_a_redelivered_request_with_the_same_version_and_refuses_over_unpublished_edits()
     {
         var tenant = Guid.NewGuid();
-        var icpId = await kit.PublishIcpAsync(tenant, Market.StatedIcp);
-        var definition = JsonNode.Parse(Market.StatedIcp)!.AsObject();
+        var icpId = await kit.PublishIcpAsync(tenant, SyntheticMarket.StatedJsonWithoutTiers);
+        var definition = JsonNode.Parse(SyntheticMarket.StatedJsonWithoutTiers)!.AsObject();
         definition["criteria"]![0]!["values"] = new JsonArray("Manufacturing", "Wholesale Trade");
         var client = kit.Bus.CreateRequestClient<PublishRefinedIcp>(RequestTimeout.After(s: 20));
         var request = new PublishRefinedIcp(tenant, icpId, Guid.NewGuid(), 1, JsonSerializer.SerializeToElement(definition),
@@ -359,7 +359,7 @@ public sealed class RefinementServiceTests(TestServers servers, RefinementKit ki
         var etag = (await icp.GetAsync($"/api/icps/{icpId}")).Headers.ETag!.Tag;
         using var edit = new HttpRequestMessage(HttpMethod.Put, $"/api/icps/{icpId}")
         {
-            Content = JsonContent.Create(new { definition = JsonNode.Parse(Market.StatedIcp), reason = "back to the stated ICP" }),
+            Content = JsonContent.Create(new { definition = JsonNode.Parse(SyntheticMarket.StatedJsonWithoutTiers), reason = "back to the stated ICP" }),
         };
         edit.Headers.TryAddWithoutValidation("If-Match", etag);
         Assert.Equal(HttpStatusCode.OK, (await icp.SendAsync(edit)).StatusCode);
@@ -380,7 +380,7 @@ public sealed class RefinementServiceTests(TestServers servers, RefinementKit ki
     {
         var (tenant, icpId, _) = await MarketWithDealsAsync(300, seed: 17);
         var api = kit.Refinement(tenant);
-        var stated = JsonNode.Parse(Market.StatedIcp)!.AsObject();
+        var stated = JsonNode.Parse(SyntheticMarket.StatedJsonWithoutTiers)!.AsObject();
 
         var broken = stated.DeepClone().AsObject();
         broken["criteria"]![1]!["min"] = 900;

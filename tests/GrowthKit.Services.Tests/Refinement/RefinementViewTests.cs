@@ -1,15 +1,10 @@
 using System.Text.Json;
 using GrowthKit.Contracts;
 using GrowthKit.Model;
-using GrowthKit.Refinement;
 using GrowthKit.Refinement.Icps;
-using GrowthKit.ServiceDefaults;
 using GrowthKit.Services.Tests.Infrastructure;
 using Marten;
 using MassTransit;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace GrowthKit.Services.Tests.Refinement;
 
@@ -18,28 +13,18 @@ namespace GrowthKit.Services.Tests.Refinement;
 public sealed class RefinementViewTests(TestServers servers) : IAsyncLifetime
 {
     private readonly ConsumeWatch _watch = new();
-    private WebApplication? _app;
+    private readonly RefinementService _refinement = new();
 
-    private IDocumentStore Store => _app!.Services.GetRequiredService<IDocumentStore>();
-    private IBus Bus => _app!.Services.GetRequiredService<IBus>();
+    private IDocumentStore Store => _refinement.Store;
+    private IBus Bus => _refinement.Bus;
 
     public async Task InitializeAsync()
     {
-        var builder = ServiceHost.CreateBuilder(servers, await servers.CreateDatabaseAsync("refinement"));
-        builder.AddServiceDefaults();
-        builder.AddRefinementServices();
-        _app = await builder.StartAsync(app =>
-        {
-            app.UseGrowthKitApi();
-            app.MapDefaultEndpoints();
-        });
+        await _refinement.StartAsync(servers);
         Bus.ConnectConsumeObserver(_watch);
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_app is not null) await _app.StopAndDisposeAsync();
-    }
+    public Task DisposeAsync() => _refinement.DisposeAsync();
 
     [Fact]
     public async Task Keeps_the_latest_published_version_per_tenant_and_ignores_redeliveries_and_stale_versions()

@@ -1,16 +1,14 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
+using System.Globalization;
+using System.Security.Claims;
 using GrowthKit.Contracts;
-using GrowthKit.Leads;
 using GrowthKit.ServiceDefaults;
-using GrowthKit.ServiceDefaults.Tenancy;
+using GrowthKit.ServiceDefaults.Metering;
 using GrowthKit.Services.Tests.Infrastructure;
+using GrowthKit.Services.Tests.Leads;
 using Marten;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -50,22 +48,20 @@ public sealed class LeadsReceivedProbe(LeadsReceivedInbox inbox) : IConsumer<Lea
 }
 
 /// <summary>
-/// The leads service as its Program.cs builds it (<see cref="GrowthKit.Leads.Extensions.AddLeadServices"/>:
-/// endpoints, Marten, the relay subscription, the bus) on a database of its own, called over HTTP
-/// with the token the gateway would mint, plus a separate listener host with a queue of its own that
-/// records every <see cref="LeadsReceived"/>. The leads host can be restarted on the same database.
+/// The leads service as its Program.cs wires it (<see cref="LeadsService"/>) on a database of its own,
+/// plus a separate listener host with a queue of its own that records every <see cref="LeadsReceived"/>.
+/// The leads host can be restarted on the same database.
 /// </summary>
 public sealed class LeadRelayHarness : IAsyncLifetime
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string _listenerName = "relay-test-" + Guid.NewGuid().ToString("N")[..12];
+    private readonly LeadsService _leads = new() { ClientTimeout = TimeSpan.FromSeconds(60) };
     private TestServers? _servers;
-    private string? _database;
     private IHost? _listener;
-    private WebApplication? _leads;
 
     public LeadsReceivedInbox Inbox { get; } = new();
-    public IDocumentStore Store => (_leads ?? throw new InvalidOperationException("Not started.")).Services.GetRequiredService<IDocumentStore>();
+    public IDocumentStore Store => _leads.Store;
 
     public async Task StartAsync(TestServers servers)
     {
@@ -74,10 +70,9 @@ public sealed class LeadRelayHarness : IAsyncLifetime
         {
             if (_servers is not null) return;
             _servers = servers;
-            _database = await servers.CreateDatabaseAsync("leads");
             // The listener's queue is bound before the relay can publish anything.
             _listener = await StartListenerAsync(servers);
-            _leads = await StartLeadsAsync(servers);
+            await _leads.StartAsync(servers);
         }
         finally
         {
@@ -86,47 +81,15 @@ public sealed class LeadRelayHarness : IAsyncLifetime
     }
 
     /// <summary>A clean stop of the leads service and a new start on the same schema.</summary>
-    public async Task RestartLeadsAsync()
-    {
-        await _leads!.StopAndDisposeAsync();
-        _leads = null;
-        _leads = await StartLeadsAsync(_servers!);
-    }
+    public Task RestartLeadsAsync() => _leads.RestartAsync();
 
     /// <summary>A client for <paramref name="tenant"/>, as the gateway would forward its requests.</summary>
     /// <param name="leadsPerMonth">The tenant's quota, as the gateway puts it in the token.</param>
-    public HttpClient ClientFor(Guid tenant, int? leadsPerMonth = null)
-    {
-        var address = _leads!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            InternalToken.Create(ServiceHost.TokenKey, "leads", tenant, "alice", Guid.NewGuid(), DateTimeOffset.UtcNow, claims:
-                leadsPerMonth is { } quota ? [new System.Security.Claims.Claim(GrowthKit.ServiceDefaults.Metering.Quotas.LeadsPerMonthClaim, quota.ToString(System.Globalization.CultureInfo.InvariantCulture))] : null));
-        return client;
-    }
+    public HttpClient ClientFor(Guid tenant, int? leadsPerMonth = null) => _leads.ClientFor(tenant, claims:
+        leadsPerMonth is { } quota ? [new Claim(Quotas.LeadsPerMonthClaim, quota.ToString(CultureInfo.InvariantCulture))] : null);
 
     /// <summary>A client with the gateway's platform token, for the service's internal routes.</summary>
-    public HttpClient PlatformClient()
-    {
-        var address = _leads!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            InternalToken.CreatePlatform(ServiceHost.TokenKey, "leads", "platform", DateTimeOffset.UtcNow));
-        return client;
-    }
-
-    private async Task<WebApplication> StartLeadsAsync(TestServers servers)
-    {
-        var builder = ServiceHost.CreateBuilder(servers, _database);
-        builder.AddServiceDefaults();
-        builder.AddLeadServices();
-        return await builder.StartAsync(app =>
-        {
-            app.UseGrowthKitApi();
-            app.MapDefaultEndpoints();
-            app.MapLeadApi();
-        });
-    }
+    public HttpClient PlatformClient() => _leads.PlatformClient();
 
     private async Task<IHost> StartListenerAsync(TestServers servers)
     {
@@ -147,7 +110,7 @@ public sealed class LeadRelayHarness : IAsyncLifetime
     public async Task DisposeAsync()
     {
         // The relay publishes into the broker: stop it before the listener goes.
-        if (_leads is not null) await _leads.StopAndDisposeAsync();
+        await _leads.DisposeAsync();
         if (_listener is not null) await _listener.StopAndDisposeAsync();
         _gate.Dispose();
     }

@@ -5,12 +5,13 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace GrowthKit.Bench.Telemetry;
+namespace GrowthKit.Testing;
 
-/// <summary>One span as the services exported it; times in Unix nanoseconds.</summary>
-public sealed record Span(
+/// <summary>One span as a service exported it; times in Unix nanoseconds.</summary>
+public sealed record ReceivedSpan(
     string Service, string TraceId, string SpanId, string ParentSpanId, string Name, string? DbStatement,
     ulong StartNanos, ulong EndNanos)
 {
@@ -18,25 +19,27 @@ public sealed record Span(
 }
 
 /// <summary>
-/// An in-memory OTLP/HTTP trace receiver, like the end-to-end tests' <c>OtlpReceiver</c> (whose
-/// <c>ReceivedSpan</c> carries no times or parents, so it cannot be reused as is): it reads, by field
-/// number, what a profile of the run needs — ids, parent, name, start and end, and the SQL text of
-/// database spans. Metrics and logs are accepted and dropped.
+/// An in-memory OTLP/HTTP trace receiver in the test or benchmark process: the services run as
+/// separate processes, so their spans come here over the wire. It reads, by field number (the
+/// generated OTLP types are not available as a package), what the tests and a profile of a run
+/// need — the service, ids, parent, name, start and end, and the SQL text of database spans.
+/// Metrics and logs are accepted and dropped.
 /// </summary>
-public sealed class SpanReceiver : IAsyncDisposable
+public sealed class OtlpReceiver : IAsyncDisposable
 {
-    private readonly ConcurrentQueue<Span> _spans = new();
+    private readonly ConcurrentQueue<ReceivedSpan> _spans = new();
     private WebApplication? _app;
     private long _requests;
 
     public string Endpoint { get; private set; } = "";
-    public IReadOnlyCollection<Span> Spans => _spans;
+    public IReadOnlyCollection<ReceivedSpan> Spans => _spans;
     public long Requests => Interlocked.Read(ref _requests);
 
     public async Task StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // A benchmark's exports are large.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024 * 1024);
         builder.Logging.ClearProviders();
         _app = builder.Build();
@@ -59,7 +62,7 @@ public sealed class SpanReceiver : IAsyncDisposable
     }
 
     // ExportTraceServiceRequest{1: ResourceSpans{1: Resource{1: KeyValue}, 2: ScopeSpans{2: Span}}}
-    private static IEnumerable<Span> ParseExportRequest(byte[] payload)
+    private static IEnumerable<ReceivedSpan> ParseExportRequest(byte[] payload)
     {
         foreach (var resourceSpans in Fields(payload, 1))
         {
@@ -79,7 +82,7 @@ public sealed class SpanReceiver : IAsyncDisposable
     }
 
     // Span{1 trace_id, 2 span_id, 4 parent_span_id, 5 name, 7 start (fixed64), 8 end (fixed64), 9 attributes}
-    private static Span ParseSpan(string service, byte[] span)
+    private static ReceivedSpan ParseSpan(string service, byte[] span)
     {
         string traceId = "", spanId = "", parent = "", name = "";
         string? statement = null;
@@ -104,7 +107,7 @@ public sealed class SpanReceiver : IAsyncDisposable
                 default: input.SkipLastField(); break;
             }
         }
-        return new Span(service, traceId, spanId, parent, name, statement, start, end);
+        return new ReceivedSpan(service, traceId, spanId, parent, name, statement, start, end);
     }
 
     private static string? Text(byte[] message, int field) =>
