@@ -6,7 +6,7 @@ using GrowthKit.Scoring.Publishing;
 using GrowthKit.Scoring.Quarantined;
 using GrowthKit.Scoring.Receiving;
 using GrowthKit.Scoring.Relaying;
-using GrowthKit.Scoring.Reproducing;
+using GrowthKit.Scoring.Verifying;
 using GrowthKit.Scoring.Rescoring;
 using GrowthKit.Scoring.Storage;
 using GrowthKit.Scoring.WinProbability;
@@ -70,7 +70,7 @@ public static class Extensions
 
     public static WebApplication MapScoringApi(this WebApplication app)
     {
-        app.MapGroup("api/leads").WithTags("Leads").MapListLeads().MapExportLeads().MapReadQuarantine().MapReadLeads().MapRescoreLead();
+        app.MapGroup("api/leads").WithTags("Leads").MapListLeads().MapExportLeads().MapReadQuarantine().MapReadLeads().MapVerifyRecordedScore();
         app.MapGroup("api/icps").WithTags("Re-scoring").MapReadRescoring();
         app.MapAuditApi();
         app.MapUsageEndpoint("scoring", ScoringTables.Schema);

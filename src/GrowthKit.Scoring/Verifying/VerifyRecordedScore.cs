@@ -12,7 +12,7 @@ using JasperFx.Events;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace GrowthKit.Scoring.Reproducing;
+namespace GrowthKit.Scoring.Verifying;
 
 /// <summary>Which recorded score to reproduce: the lead's latest snapshot scored against the version unless <see cref="Snapshot"/> says which.</summary>
 /// <summary>Versions and snapshots count from 1.</summary>
@@ -21,14 +21,15 @@ public sealed record RescoreLead(Guid? IcpId, [property: Range(1, int.MaxValue)]
 public sealed record RescoreResponse(ScoreResponse Score, bool MatchesRecorded);
 
 /// <summary>
-/// Recomputes a recorded score from the event store alone — the lead snapshot from its batch's
+/// Verifies a recorded score (<c>POST /api/leads/{id}/rescore</c>: the route and its schema names are the
+/// public contract's; nothing is re-scored or written). Recomputes a recorded score from the event store alone — the lead snapshot from its batch's
 /// stream, the definition from the ICP's stream, the recorded entry from the ledger — with the
 /// reference computation (<see cref="LeadScoring.Compute"/>, <see cref="InputHash.Compute"/>), and
 /// compares the two canonically, <c>scoredAt</c> aside.
 /// </summary>
-public static class RescoreLeadFeature
+public static class VerifyRecordedScoreFeature
 {
-    public static RouteGroupBuilder MapRescoreLead(this RouteGroupBuilder group)
+    public static RouteGroupBuilder MapVerifyRecordedScore(this RouteGroupBuilder group)
     {
         group.MapPost("/{leadId:guid}/rescore", Rescore)
             .WithName("RescoreLead")
