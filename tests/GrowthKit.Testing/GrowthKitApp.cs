@@ -13,9 +13,14 @@ namespace GrowthKit.Testing;
 public sealed class GrowthKitApp : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
-    private readonly string _dataDir = Path.Combine(
-        Environment.GetEnvironmentVariable("GROWTHKIT_TEST_DATA_ROOT") ?? "/tmp/growthkit-tests",
-        "e2e-" + Guid.NewGuid().ToString("N")[..12]);
+    /// <summary>The folder of the test data (<c>GROWTHKIT_TEST_DATA_ROOT</c>), world-traversable for the postgres user.</summary>
+    public static string DataRoot => Environment.GetEnvironmentVariable("GROWTHKIT_TEST_DATA_ROOT") ?? "/tmp/growthkit-tests";
+
+    /// <summary>Where the system keeps its PostgreSQL cluster and broker: a new folder unless given (a restore drill starts on a prepared one). Deleted at the end.</summary>
+    public string DataDir { get; init; } = Path.Combine(DataRoot, "e2e-" + Guid.NewGuid().ToString("N")[..12]);
+
+    /// <summary>More AppHost arguments (<c>--Parameters:…=…</c>), for a system that must share a secret with another.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
 
     public string AdminKey { get; } = "admin-" + Guid.NewGuid().ToString("N");
 
@@ -28,16 +33,17 @@ public sealed class GrowthKitApp : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Traces.StartAsync();
-        Directory.CreateDirectory(_dataDir);
+        Directory.CreateDirectory(DataDir);
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GrowthKit_AppHost>(
             new DistributedApplicationTestingBuilderOptions { EnableDashboard = true },
             [
-                $"--GrowthKit:DataDir={_dataDir}",
+                $"--GrowthKit:DataDir={DataDir}",
                 "--GrowthKit:DurableStorage=false",
                 // The fake CRMs and webhook receivers of the tests listen on loopback.
                 "--GrowthKit:AllowPrivateNetworks=true",
                 $"--Parameters:admin-key={AdminKey}",
+                .. Arguments,
             ]);
 
         // Start-up probes fail by design until the servers are up; keep the test log readable.
@@ -75,7 +81,7 @@ public sealed class GrowthKitApp : IAsyncLifetime
             await App.DisposeAsync();
         }
         await Traces.DisposeAsync();
-        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>A new tenant and a client that speaks to the gateway with its API key.</summary>
