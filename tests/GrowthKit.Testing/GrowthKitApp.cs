@@ -12,7 +12,9 @@ namespace GrowthKit.Testing;
 /// </summary>
 public sealed class GrowthKitApp : IAsyncLifetime
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    private readonly int _replicas;
+    private readonly TimeSpan _startTimeout;
+
     /// <summary>The folder of the test data (<c>GROWTHKIT_TEST_DATA_ROOT</c>), world-traversable for the postgres user.</summary>
     public static string DataRoot => Environment.GetEnvironmentVariable("GROWTHKIT_TEST_DATA_ROOT") ?? "/tmp/growthkit-tests";
 
@@ -21,6 +23,26 @@ public sealed class GrowthKitApp : IAsyncLifetime
 
     /// <summary>More AppHost arguments (<c>--Parameters:…=…</c>), for a system that must share a secret with another.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>One instance of each service: the fixture xunit creates.</summary>
+    public GrowthKitApp() : this(1)
+    {
+    }
+
+    private GrowthKitApp(int replicas)
+    {
+        _replicas = replicas;
+        // Every extra instance of the six scaled services is six more processes starting on the same cores.
+        _startTimeout = TimeSpan.FromMinutes(4 + 8 * (replicas - 1));
+    }
+
+    /// <summary>
+    /// The system with <paramref name="replicas"/> instances of the gateway and of every service (GrowthKit:Replicas,
+    /// as GROWTHKIT_REPLICAS gives ./run.sh); the web app stays one.
+    /// </summary>
+    public static GrowthKitApp WithReplicas(int replicas) => new(replicas);
+
+    public int Replicas => _replicas;
 
     public string AdminKey { get; } = "admin-" + Guid.NewGuid().ToString("N");
 
@@ -44,6 +66,7 @@ public sealed class GrowthKitApp : IAsyncLifetime
                 "--GrowthKit:AllowPrivateNetworks=true",
                 $"--Parameters:admin-key={AdminKey}",
                 .. Arguments,
+                $"--GrowthKit:Replicas={_replicas}",
             ]);
 
         // Start-up probes fail by design until the servers are up; keep the test log readable.
@@ -63,9 +86,13 @@ public sealed class GrowthKitApp : IAsyncLifetime
         }
 
         App = await builder.BuildAsync();
-        using var cts = new CancellationTokenSource(StartTimeout);
+        using var cts = new CancellationTokenSource(_startTimeout);
         await App.StartAsync(cts.Token);
-        await App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", cts.Token);
+        // With replicas the name stands for several instances: wait for each of them.
+        foreach (var gateway in ResourceProcesses.Instances(App, "gateway"))
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(gateway, cts.Token);
+        }
 
         Gateway = App.CreateHttpClient("gateway", "http");
         DashboardLogin = await App.GetDashboardUrlAsync(cts.Token);
