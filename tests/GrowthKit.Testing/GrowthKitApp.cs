@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
 namespace GrowthKit.Testing;
@@ -90,10 +91,12 @@ public sealed class GrowthKitApp : IAsyncLifetime
         App = await builder.BuildAsync();
         using var cts = new CancellationTokenSource(_startTimeout);
         await App.StartAsync(cts.Token);
-        // With replicas the name stands for several instances: wait for each of them.
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", cts.Token);
+        // With replicas the name stands for several instances (resource ids): wait for each of them.
         foreach (var gateway in ResourceProcesses.Instances(App, "gateway"))
         {
-            await App.ResourceNotifications.WaitForResourceHealthyAsync(gateway, cts.Token);
+            await App.ResourceNotifications.WaitForResourceAsync("gateway",
+                e => e.ResourceId == gateway && e.Snapshot.HealthStatus == HealthStatus.Healthy, cts.Token);
         }
 
         Gateway = App.CreateHttpClient("gateway", "http");
