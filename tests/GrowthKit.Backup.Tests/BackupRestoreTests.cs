@@ -186,7 +186,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
         }
         finally
         {
-            Process.Start("kill", ["-INT", server.Id.ToString()])!.WaitForExit();
+            Process.Start("kill", ["-TERM", server.Id.ToString()])!.WaitForExit();
             await server.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
         }
     }
