@@ -13,13 +13,20 @@ public static class BrokerQueues
 {
     private const string Rabbitmqctl = "/usr/lib/rabbitmq/bin/rabbitmqctl";
 
-    public static async Task<IReadOnlyDictionary<string, long>> ListAsync(DistributedApplication app, CancellationToken ct)
+    public static Task<IReadOnlyDictionary<string, long>> ListAsync(DistributedApplication app, CancellationToken ct) =>
+        ListAsync(app, "messages", ct);
+
+    /// <summary>How many consumers each queue has: competing consumers show as one queue with one per instance.</summary>
+    public static Task<IReadOnlyDictionary<string, long>> ConsumersAsync(DistributedApplication app, CancellationToken ct) =>
+        ListAsync(app, "consumers", ct);
+
+    private static async Task<IReadOnlyDictionary<string, long>> ListAsync(DistributedApplication app, string column, CancellationToken ct)
     {
         var server = ResourceProcesses.Descendants(ResourceProcesses.ProcessId(app, "rabbitmq"))
             .FirstOrDefault(pid => Comm(pid) == "beam.smp");
         Assert.True(server != 0, "no RabbitMQ server process (beam.smp) below the rabbitmq resource");
 
-        var start = new ProcessStartInfo(Rabbitmqctl, ["-q", "list_queues", "-p", "growthkit", "name", "messages", "--no-table-headers"])
+        var start = new ProcessStartInfo(Rabbitmqctl, ["-q", "list_queues", "-p", "growthkit", "name", column, "--no-table-headers"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -128,7 +128,8 @@ public sealed class ChaosScenario(GrowthKitApp system, ChaosSettings settings, I
     /// <summary>The resources every scenario starts from: infrastructure and every project, healthy.</summary>
     private async Task EnsureWholeAsync(CancellationToken ct)
     {
-        foreach (var resource in new[] { "postgres", "rabbitmq", "icp", "leads", "scoring", "refinement", "integrations", "gateway", "web" })
+        foreach (var resource in new[] { "postgres", "rabbitmq", "icp", "leads", "scoring", "refinement", "integrations", "gateway", "web" }
+                     .SelectMany(name => ResourceProcesses.Instances(system.App, name)))
         {
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
             bounded.CancelAfter(TimeSpan.FromMinutes(3));

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 
 namespace GrowthKit.Testing;
@@ -12,10 +13,39 @@ namespace GrowthKit.Testing;
 /// </summary>
 public sealed class GrowthKitApp : IAsyncLifetime
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
-    private readonly string _dataDir = Path.Combine(
-        Environment.GetEnvironmentVariable("GROWTHKIT_TEST_DATA_ROOT") ?? "/tmp/growthkit-tests",
-        "e2e-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly int _replicas;
+    private readonly TimeSpan _startTimeout;
+
+    /// <summary>The folder of the test data (<c>GROWTHKIT_TEST_DATA_ROOT</c>), world-traversable for the postgres user.</summary>
+    public static string DataRoot => Environment.GetEnvironmentVariable("GROWTHKIT_TEST_DATA_ROOT") ?? "/tmp/growthkit-tests";
+
+    /// <summary>Where the system keeps its PostgreSQL cluster and broker: a new folder unless given (a restore drill starts on a prepared one). Deleted at the end.</summary>
+    public string DataDir { get; init; } = Path.Combine(DataRoot, "e2e-" + Guid.NewGuid().ToString("N")[..12]);
+
+    /// <summary>More AppHost arguments (<c>--Parameters:…=…</c>), for a system that must share a secret with another.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>One instance of each service: the fixture xunit creates.</summary>
+    public GrowthKitApp() : this(1)
+    {
+    }
+
+    private GrowthKitApp(int replicas)
+    {
+        _replicas = replicas;
+        // Every extra instance of the six scaled services is six more processes starting on the same cores.
+        // GROWTHKIT_TEST_START_MINUTES stretches the limit on a machine shared with other work.
+        var minutes = int.TryParse(Environment.GetEnvironmentVariable("GROWTHKIT_TEST_START_MINUTES"), out var m) && m > 0 ? m : 4;
+        _startTimeout = TimeSpan.FromMinutes(minutes + 8 * (replicas - 1));
+    }
+
+    /// <summary>
+    /// The system with <paramref name="replicas"/> instances of the gateway and of every service (GrowthKit:Replicas,
+    /// as GROWTHKIT_REPLICAS gives ./run.sh); the web app stays one.
+    /// </summary>
+    public static GrowthKitApp WithReplicas(int replicas) => new(replicas);
+
+    public int Replicas => _replicas;
 
     public string AdminKey { get; } = "admin-" + Guid.NewGuid().ToString("N");
 
@@ -28,16 +58,18 @@ public sealed class GrowthKitApp : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Traces.StartAsync();
-        Directory.CreateDirectory(_dataDir);
+        Directory.CreateDirectory(DataDir);
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.GrowthKit_AppHost>(
             new DistributedApplicationTestingBuilderOptions { EnableDashboard = true },
             [
-                $"--GrowthKit:DataDir={_dataDir}",
+                $"--GrowthKit:DataDir={DataDir}",
                 "--GrowthKit:DurableStorage=false",
                 // The fake CRMs and webhook receivers of the tests listen on loopback.
                 "--GrowthKit:AllowPrivateNetworks=true",
                 $"--Parameters:admin-key={AdminKey}",
+                .. Arguments,
+                $"--GrowthKit:Replicas={_replicas}",
             ]);
 
         // Start-up probes fail by design until the servers are up; keep the test log readable.
@@ -57,9 +89,15 @@ public sealed class GrowthKitApp : IAsyncLifetime
         }
 
         App = await builder.BuildAsync();
-        using var cts = new CancellationTokenSource(StartTimeout);
+        using var cts = new CancellationTokenSource(_startTimeout);
         await App.StartAsync(cts.Token);
         await App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", cts.Token);
+        // With replicas the name stands for several instances (resource ids): wait for each of them.
+        foreach (var gateway in ResourceProcesses.Instances(App, "gateway"))
+        {
+            await App.ResourceNotifications.WaitForResourceAsync("gateway",
+                e => e.ResourceId == gateway && e.Snapshot.HealthStatus == HealthStatus.Healthy, cts.Token);
+        }
 
         Gateway = App.CreateHttpClient("gateway", "http");
         DashboardLogin = await App.GetDashboardUrlAsync(cts.Token);
@@ -75,7 +113,7 @@ public sealed class GrowthKitApp : IAsyncLifetime
             await App.DisposeAsync();
         }
         await Traces.DisposeAsync();
-        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>A new tenant and a client that speaks to the gateway with its API key.</summary>

@@ -7,6 +7,23 @@ namespace GrowthKit.Testing;
 public static class ResourceProcesses
 {
     /// <summary>
+    /// The ids of a resource's instances (e.g. <c>scoring-abcdwxyz</c>): one per replica. Every method here takes
+    /// an instance id as its resource; a plain name is enough only when the resource has one instance.
+    /// </summary>
+    public static IReadOnlyList<string> Instances(DistributedApplication app, string resource)
+    {
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource);
+        // Aspire keeps the instances' DCP names to itself (ResourceExtensions.GetResolvedResourceNames is
+        // internal in 13.6); a resource with one instance is found by its name as well.
+        var names = (ResolvedNames?.Invoke(null, [model]) as IEnumerable<string>)?.ToArray();
+        return names is { Length: > 0 } ? names : [resource];
+    }
+
+    private static readonly System.Reflection.MethodInfo? ResolvedNames = typeof(ResourceExtensions).GetMethod(
+        "GetResolvedResourceNames", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic,
+        [typeof(IResource)]);
+
+    /// <summary>
     /// SIGKILLs the resource's process and everything below it (Aspire runs a project under a
     /// `dotnet run` launcher): no shutdown hook, no graceful stop. Returns once the AppHost has seen
     /// it go — the resource has exited, or the supervisor has already started a new process.
