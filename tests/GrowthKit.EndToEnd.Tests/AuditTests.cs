@@ -34,16 +34,16 @@ public sealed class AuditTests(GrowthKitApp system, ITestOutputHelper output)
 
         var v2 = Samples.Definition();
         v2["criteria"]![2]!["values"]!.AsArray().Add("US");
-        await EditAsync(api, icpId, v2, revision: 2, "US too");
+        await api.EditIcp(icpId, v2, revision: 2, "US too");
         Assert.Equal(2, await api.Publish(icpId, "US too"));
-        await WaitForRescoringAsync(api, icpId, 2);
+        await api.WaitForRescoring(icpId, 2, Patience);
         var betweenV2AndV3 = DateTimeOffset.UtcNow;
 
         var v3 = Samples.Definition();
         v3["criteria"]![0]!["weight"] = 40;
-        await EditAsync(api, icpId, v3, revision: 4, "industry matters more");
+        await api.EditIcp(icpId, v3, revision: 4, "industry matters more");
         Assert.Equal(3, await api.Publish(icpId, "industry matters more"));
-        await WaitForRescoringAsync(api, icpId, 3);
+        await api.WaitForRescoring(icpId, 3, Patience);
 
         var clock = Stopwatch.StartNew();
         var verified = (await api.GetFromJsonAsync<JsonObject>("/api/audit/verify"))!;
@@ -148,30 +148,5 @@ public sealed class AuditTests(GrowthKitApp system, ITestOutputHelper output)
         Assert.Empty((await response.ReadObject())["rejected"]!.AsArray());
     }
 
-    private static async Task EditAsync(HttpClient api, Guid icpId, JsonObject definition, int revision, string reason)
-    {
-        using var edit = new HttpRequestMessage(HttpMethod.Put, $"/api/icps/{icpId}")
-        {
-            Content = JsonContent.Create(new { definition, reason }),
-        };
-        edit.Headers.TryAddWithoutValidation("If-Match", $"\"{revision}\"");
-        using var edited = await api.SendAsync(edit);
-        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
-    }
-
-    private static Task WaitForRescoringAsync(HttpClient api, Guid icpId, int version) => Until(async () =>
-    {
-        using var response = await api.GetAsync($"/api/icps/{icpId}/versions/{version}/rescoring");
-        return response.StatusCode == HttpStatusCode.OK && (await response.ReadObject())["finishedAt"] is not null;
-    }, $"re-scoring of v{version}");
-
-    private static async Task Until(Func<Task<bool>> done, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await done())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited {Patience} for {what}.");
-            await Task.Delay(500);
-        }
-    }
+    private static Task Until(Func<Task<bool>> done, string what) => Api.Until(done, what, Patience);
 }

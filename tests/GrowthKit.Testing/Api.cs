@@ -49,5 +49,35 @@ public static class Api
         throw new TimeoutException($"Lead {leadId} did not reach the expected state; last seen: {last?.ToJsonString()}");
     }
 
+    /// <summary>Changes the ICP's draft with <c>If-Match</c> on <paramref name="revision"/>; expects 200.</summary>
+    public static async Task EditIcp(this HttpClient api, Guid icpId, JsonObject definition, int revision, string reason)
+    {
+        using var edit = new HttpRequestMessage(HttpMethod.Put, $"/api/icps/{icpId}")
+        {
+            Content = JsonContent.Create(new { definition, reason }),
+        };
+        edit.Headers.TryAddWithoutValidation("If-Match", $"\"{revision}\"");
+        using var edited = await api.SendAsync(edit);
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+    }
+
+    /// <summary>Waits until re-scoring for the published <paramref name="version"/> has finished.</summary>
+    public static Task WaitForRescoring(this HttpClient api, Guid icpId, int version, TimeSpan patience) => Until(async () =>
+    {
+        using var response = await api.GetAsync($"/api/icps/{icpId}/versions/{version}/rescoring");
+        return response.StatusCode == HttpStatusCode.OK && (await response.ReadObject())["finishedAt"] is not null;
+    }, $"re-scoring of v{version}", patience);
+
+    /// <summary>Polls <paramref name="done"/> every half second until it holds, for at most <paramref name="patience"/>.</summary>
+    public static async Task Until(Func<Task<bool>> done, string what, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (!await done())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited {patience} for {what}.");
+            await Task.Delay(500);
+        }
+    }
+
     public static JsonArray Scores(this JsonObject lead) => lead["scores"]!.AsArray();
 }

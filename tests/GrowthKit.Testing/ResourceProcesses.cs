@@ -32,14 +32,14 @@ public static class ResourceProcesses
     {
         var pid = ProcessId(app, resource);
         await SignalAsync(Descendants(pid).Prepend(pid), "KILL", ct);
-        await app.ResourceNotifications.WaitForResourceAsync(resource,
+        await WaitForAsync(app, resource,
             e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text)
                  || (ProcessId(e.Snapshot) is { } now && now != pid), ct);
     }
 
     /// <summary>Waits until a process other than <paramref name="killed"/> runs the resource (the supervisor started it again).</summary>
     public static Task WaitForNewProcessAsync(DistributedApplication app, string resource, int killed, CancellationToken ct) =>
-        app.ResourceNotifications.WaitForResourceAsync(resource,
+        WaitForAsync(app, resource,
             e => e.Snapshot.State?.Text == KnownResourceStates.Running && ProcessId(e.Snapshot) is { } now && now != killed, ct);
 
     /// <summary>Sends SIGSTOP or SIGCONT to every process below the resource's own (its server, not the wrapper script).</summary>
@@ -59,7 +59,7 @@ public static class ResourceProcesses
         await SignalAsync([ProcessId(app, resource)], "TERM", ct);
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
         bounded.CancelAfter(TimeSpan.FromMinutes(2));
-        await app.ResourceNotifications.WaitForResourceAsync(resource,
+        await WaitForAsync(app, resource,
             e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), bounded.Token);
     }
 
@@ -74,7 +74,7 @@ public static class ResourceProcesses
         bounded.CancelAfter(TimeSpan.FromMinutes(2));
         try
         {
-            await app.ResourceNotifications.WaitForResourceAsync(resource,
+            await WaitForAsync(app, resource,
                 e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), bounded.Token);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -96,7 +96,27 @@ public static class ResourceProcesses
     /// the AppHost's default wait gives up as soon as a resource is down.
     /// </summary>
     public static Task WaitForHealthyAsync(DistributedApplication app, string resource, CancellationToken ct) =>
-        app.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable, ct);
+        IsInstance(app, resource, out _)
+            ? WaitForAsync(app, resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running
+                                               && e.Snapshot.HealthStatus == HealthStatus.Healthy, ct)
+            : app.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable, ct);
+
+    /// <summary>
+    /// Waits for an event of <paramref name="resource"/> — a resource's name, or one instance's resource id
+    /// (a replicated resource): Aspire's waits match the model's name only, so an instance is matched by id.
+    /// </summary>
+    private static Task<ResourceEvent> WaitForAsync(DistributedApplication app, string resource, Func<ResourceEvent, bool> predicate, CancellationToken ct) =>
+        IsInstance(app, resource, out var model)
+            ? app.ResourceNotifications.WaitForResourceAsync(model, e => e.ResourceId == resource && predicate(e), ct)
+            : app.ResourceNotifications.WaitForResourceAsync(resource, predicate, ct);
+
+    private static bool IsInstance(DistributedApplication app, string resource, out string model)
+    {
+        model = resource;
+        if (!app.ResourceNotifications.TryGetCurrentState(resource, out var current) || current.Resource.Name == resource) return false;
+        model = current.Resource.Name;
+        return true;
+    }
 
     /// <summary>
     /// Starts the resource unless it runs (or is being started, by the supervisor for one), and waits
@@ -111,7 +131,7 @@ public static class ResourceProcesses
                 await StartAsync(app, resource, ct);
                 return;
             }
-            var seen = await app.ResourceNotifications.WaitForResourceAsync(resource,
+            var seen = await WaitForAsync(app, resource,
                 e => IsDown(e.Snapshot) || (e.Snapshot.State?.Text == KnownResourceStates.Running
                                             && e.Snapshot.HealthStatus == HealthStatus.Healthy), ct);
             if (!IsDown(seen.Snapshot)) return;
