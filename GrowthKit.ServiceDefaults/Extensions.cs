@@ -82,8 +82,6 @@ public static class Extensions
         {
             Predicate = r => r.Tags.Contains("live"),
         }).AllowAnonymous();
-        if (app.Services.GetService<GrowthKit.ServiceDefaults.Resilience.DeadLetters>() is not null)
-            GrowthKit.ServiceDefaults.Resilience.DeadLetterEndpoints.MapDeadLetterEndpoints(app, app.Environment.ApplicationName);
         return app;
     }
 }

@@ -1,5 +1,3 @@
-using JasperFx;
-using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +31,8 @@ public static class SchemaMigrations
 {
     public const string ApplyOnStartupKey = "GrowthKit:Schema:ApplyOnStartup";
     public const string ApplyCommand = "db-apply";
+    public const string BrokerConnectionKey = "ConnectionStrings:messaging";
+    public const string AuditSigningKey = "GrowthKit:AuditSigningKey";
 
     /// <summary>Whether this process was started as <c>dotnet GrowthKit.X.dll db-apply</c>.</summary>
     public static bool IsApplyCommand(IEnumerable<string> args) => args.Skip(1).Contains(ApplyCommand);
@@ -50,10 +50,13 @@ public static class SchemaMigrations
         var throwaway = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var settings = new Dictionary<string, string?>
         {
-            [$"ConnectionStrings:{Messaging.ConnectionName}"] = "amqp://db-apply.invalid:5672",
+            // The broker (GrowthKit.Platform.Messaging's Messaging.ConnectionName) and the audit signing key
+            // (GrowthKit.Platform.Persistence's AuditSigner.ConfigurationKey): named here by value, because
+            // these defaults come before the platform projects; SchemaMigrationTests checks the names agree.
+            [BrokerConnectionKey] = "amqp://db-apply.invalid:5672",
+            [AuditSigningKey] = throwaway,
             [Tenancy.InternalToken.PublicKeyConfigurationKey] = publicKey,
             [Tenancy.InternalToken.PrivateKeyConfigurationKey] = privateKey,
-            [Audit.AuditSigner.ConfigurationKey] = throwaway,
             [Security.KeyRing.SecretKey] = throwaway,
             ["GrowthKit:AdminKey"] = throwaway,
         };
@@ -133,29 +136,4 @@ public static class SchemaMigrations
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
-}
-
-/// <summary>The service's Marten store: its documents, events, daemon tables and the hand-written tables registered with it.</summary>
-public sealed class MartenMigration(IDocumentStore store, string schema) : IDatabaseMigration
-{
-    public string Name => $"schema {schema}";
-
-    public Task ApplyAsync(CancellationToken ct) => store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(AutoCreate.CreateOrUpdate);
-
-    public async Task AssertAppliedAsync(CancellationToken ct)
-    {
-        try
-        {
-            await store.Storage.Database.AssertDatabaseMatchesConfigurationAsync(ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException and not SchemaNotMigratedException)
-        {
-            throw new SchemaNotMigratedException(
-                $"The database schema '{schema}' does not match this version of the service, which does not change it outside development. " +
-                $"Run the migration first: `dotnet <service>.dll {SchemaMigrations.ApplyCommand}` with the service's login (eng/migrate.sh does it for every service). " +
-                $"Detail: {FirstLine(e.Message)}", e);
-        }
-    }
-
-    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }

@@ -12,7 +12,7 @@
 # eng/postgres-server.sh); pg_dump must not be older than the server.
 #
 # The broker: drain it first, and nothing is lost. Every message GrowthKit puts on RabbitMQ is
-# published by a relay (GrowthKit.ServiceDefaults/IntegrationRelay.cs: a Marten subscription in the
+# published by a relay (src/GrowthKit.Platform.Messaging/IntegrationRelay.cs: a Marten subscription in the
 # leads, ICP, scoring and refinement services) from events already committed in this database, and
 # no code publishes any other way. What the broker alone holds is therefore the *effect* a message
 # has not yet had on its consumer's tables (a score not yet recorded, a lead not yet known to

@@ -40,8 +40,8 @@ public static class KeyRing
     public static IHostApplicationBuilder AddPersistedDataProtection(this IHostApplicationBuilder builder,
         string applicationName, string schema)
     {
-        var connectionString = builder.Configuration.GetConnectionString(EventStore.ConnectionName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{EventStore.ConnectionName} is not configured: Data Protection keys are kept in PostgreSQL.");
+        var connectionString = builder.Configuration.GetConnectionString(Database.ConnectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{Database.ConnectionName} is not configured: Data Protection keys are kept in PostgreSQL.");
         var secret = builder.Configuration[SecretKey] is { Length: > 0 } value
             ? value
             : throw new InvalidOperationException($"{SecretKey} is not configured: it encrypts the Data Protection keys at rest.");

@@ -1,5 +1,5 @@
-using GrowthKit.ServiceDefaults;
 using System.Xml.Linq;
+using GrowthKit.ServiceDefaults;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Npgsql;
 
@@ -50,7 +50,7 @@ public sealed class DataProtectionKeysMigration(NpgsqlDataSource dataSource, str
     public async Task ApplyAsync(CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await HandWrittenTables.ApplyAsync(connection, $"growthkit-data-protection-{schema}", schema, PostgresXmlRepository.Ddl(schema), ct);
+        await Database.ApplyAsync(connection, $"growthkit-data-protection-{schema}", schema, PostgresXmlRepository.Ddl(schema), ct);
     }
 
     public async Task AssertAppliedAsync(CancellationToken ct)

@@ -1,4 +1,4 @@
-using GrowthKit.ServiceDefaults.Audit;
+using GrowthKit.Platform.Persistence.Audit;
 using Npgsql;
 
 namespace GrowthKit.DbSetup;

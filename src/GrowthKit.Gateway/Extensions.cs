@@ -13,6 +13,7 @@ using GrowthKit.Gateway.Proxy;
 using GrowthKit.Gateway.RateLimiting;
 using GrowthKit.Gateway.Tenants;
 using GrowthKit.Gateway.Usage;
+using GrowthKit.Platform.Persistence;
 using GrowthKit.ServiceDefaults;
 using Microsoft.AspNetCore.OpenApi;
 

@@ -1,3 +1,4 @@
+using GrowthKit.Platform.Messaging.Resilience;
 using GrowthKit.ServiceDefaults;
 
 namespace GrowthKit.Icp;
@@ -21,6 +22,7 @@ public static class IcpHosting
     {
         app.UseGrowthKitApi();
         app.MapDefaultEndpoints();
+        app.MapDeadLetterEndpoints();
         app.MapIcpApi();
         return app;
     }

@@ -4,6 +4,8 @@ using GrowthKit.Integrations.Outbound;
 using GrowthKit.Integrations.Sync;
 using GrowthKit.Integrations.Webhooks;
 using GrowthKit.Integrations.WriteBack;
+using GrowthKit.Platform.Messaging;
+using GrowthKit.Platform.Persistence;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Security;
 using GrowthKit.ServiceDefaults.Tenancy;

@@ -1,3 +1,4 @@
+using GrowthKit.Platform.Messaging.Resilience;
 using GrowthKit.ServiceDefaults;
 
 namespace GrowthKit.Integrations;
@@ -21,6 +22,7 @@ public static class IntegrationsHosting
     {
         app.UseGrowthKitApi();
         app.MapDefaultEndpoints();
+        app.MapDeadLetterEndpoints();
         app.MapIntegrationApi();
         return app;
     }

@@ -1,8 +1,10 @@
 using GrowthKit.Leads.Leads;
 using GrowthKit.Leads.Leads.Reading;
 using GrowthKit.Leads.Leads.Receiving;
+using GrowthKit.Platform.Messaging;
+using GrowthKit.Platform.Persistence;
+using GrowthKit.Platform.Persistence.Metering;
 using GrowthKit.ServiceDefaults;
-using GrowthKit.ServiceDefaults.Metering;
 using GrowthKit.ServiceDefaults.Tenancy;
 
 namespace GrowthKit.Leads;

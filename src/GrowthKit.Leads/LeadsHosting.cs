@@ -1,3 +1,4 @@
+using GrowthKit.Platform.Messaging.Resilience;
 using GrowthKit.ServiceDefaults;
 
 namespace GrowthKit.Leads;
@@ -21,6 +22,7 @@ public static class LeadsHosting
     {
         app.UseGrowthKitApi();
         app.MapDefaultEndpoints();
+        app.MapDeadLetterEndpoints();
         app.MapLeadApi();
         return app;
     }

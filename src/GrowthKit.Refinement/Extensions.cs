@@ -1,3 +1,6 @@
+using GrowthKit.Platform.Messaging;
+using GrowthKit.Platform.Persistence;
+using GrowthKit.Platform.Persistence.Metering;
 using GrowthKit.Refinement.Deals;
 using GrowthKit.Refinement.Icps;
 using GrowthKit.Refinement.Leads;
@@ -5,7 +8,6 @@ using GrowthKit.Refinement.Proposals;
 using GrowthKit.Refinement.Reports;
 using GrowthKit.Refinement.Storage;
 using GrowthKit.ServiceDefaults;
-using GrowthKit.ServiceDefaults.Metering;
 using GrowthKit.ServiceDefaults.Tenancy;
 using JasperFx.Events.Projections;
 using Npgsql;

@@ -1,3 +1,4 @@
+using GrowthKit.Platform.Messaging.Resilience;
 using GrowthKit.ServiceDefaults;
 
 namespace GrowthKit.Refinement;
@@ -21,6 +22,7 @@ public static class RefinementHosting
     {
         app.UseGrowthKitApi();
         app.MapDefaultEndpoints();
+        app.MapDeadLetterEndpoints();
         app.MapRefinementApi();
         return app;
     }

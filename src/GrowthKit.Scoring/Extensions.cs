@@ -1,4 +1,8 @@
 using GrowthKit.Model.Audit;
+using GrowthKit.Platform.Messaging;
+using GrowthKit.Platform.Persistence;
+using GrowthKit.Platform.Persistence.Audit;
+using GrowthKit.Platform.Persistence.Metering;
 using GrowthKit.Scoring.Audit;
 using GrowthKit.Scoring.LeadsView;
 using GrowthKit.Scoring.Ledger;
@@ -6,13 +10,11 @@ using GrowthKit.Scoring.Publishing;
 using GrowthKit.Scoring.Quarantined;
 using GrowthKit.Scoring.Receiving;
 using GrowthKit.Scoring.Relaying;
-using GrowthKit.Scoring.Verifying;
 using GrowthKit.Scoring.Rescoring;
 using GrowthKit.Scoring.Storage;
+using GrowthKit.Scoring.Verifying;
 using GrowthKit.Scoring.WinProbability;
 using GrowthKit.ServiceDefaults;
-using GrowthKit.ServiceDefaults.Audit;
-using GrowthKit.ServiceDefaults.Metering;
 using GrowthKit.ServiceDefaults.Tenancy;
 using Npgsql;
 

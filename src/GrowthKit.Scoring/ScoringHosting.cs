@@ -1,3 +1,4 @@
+using GrowthKit.Platform.Messaging.Resilience;
 using GrowthKit.ServiceDefaults;
 
 namespace GrowthKit.Scoring;
@@ -21,6 +22,7 @@ public static class ScoringHosting
     {
         app.UseGrowthKitApi();
         app.MapDefaultEndpoints();
+        app.MapDeadLetterEndpoints();
         app.MapScoringApi();
         return app;
     }

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using GrowthKit.Gateway.Authorization;
 using GrowthKit.Gateway.Tenants;
-using GrowthKit.ServiceDefaults.Metering;
+using GrowthKit.Platform.Persistence.Metering;
 using GrowthKit.ServiceDefaults.Tenancy;
 using Marten;
 using Microsoft.AspNetCore.Authentication;

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using GrowthKit.Gateway.Authorization;
-using GrowthKit.ServiceDefaults.Metering;
+using GrowthKit.Platform.Persistence.Metering;
 using GrowthKit.ServiceDefaults.Tenancy;
 using Microsoft.IdentityModel.Tokens;
 using Yarp.ReverseProxy.Model;

@@ -1,7 +1,8 @@
-using GrowthKit.ServiceDefaults;
 using System.Globalization;
-using Microsoft.AspNetCore.RateLimiting;
 using System.Threading.RateLimiting;
+using GrowthKit.Platform.Persistence;
+using GrowthKit.ServiceDefaults;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace GrowthKit.Gateway.RateLimiting;
 

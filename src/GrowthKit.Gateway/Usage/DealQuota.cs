@@ -1,4 +1,4 @@
-using GrowthKit.ServiceDefaults.Metering;
+using GrowthKit.Platform.Persistence.Metering;
 using GrowthKit.ServiceDefaults.Tenancy;
 
 namespace GrowthKit.Gateway.Usage;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GrowthKit.Contracts;
 using GrowthKit.Model;
+using GrowthKit.Platform.Messaging;
 using GrowthKit.ServiceDefaults;
 using JasperFx.Events;
 using MassTransit;

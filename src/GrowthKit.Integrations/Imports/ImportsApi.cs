@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using GrowthKit.Platform.Persistence;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Tenancy;
 using Microsoft.AspNetCore.Http.Features;

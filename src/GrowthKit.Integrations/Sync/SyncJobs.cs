@@ -75,8 +75,8 @@ public static class SyncScheduling
     public static IHostApplicationBuilder AddCrmSync(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<SyncOptions>(builder.Configuration.GetSection(SyncOptions.Section));
-        var connectionString = builder.Configuration.GetConnectionString(ServiceDefaults.EventStore.ConnectionName)
-                               ?? throw new InvalidOperationException($"ConnectionStrings:{ServiceDefaults.EventStore.ConnectionName} is not configured.");
+        var connectionString = builder.Configuration.GetConnectionString(ServiceDefaults.Database.ConnectionName)
+                               ?? throw new InvalidOperationException($"ConnectionStrings:{ServiceDefaults.Database.ConnectionName} is not configured.");
         // Unpooled: a lock's session must end with its connection.
         builder.Services.AddSingleton(new SyncLocks(NpgsqlDataSource.Create(
             new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString)));

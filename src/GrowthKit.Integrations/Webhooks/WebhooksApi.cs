@@ -2,6 +2,7 @@ using System.Security.Claims;
 using FluentValidation;
 using GrowthKit.Integrations.Outbound;
 using GrowthKit.Model;
+using GrowthKit.Platform.Persistence;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Tenancy;
 using MassTransit;

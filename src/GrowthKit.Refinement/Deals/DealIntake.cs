@@ -1,13 +1,14 @@
-using FluentValidation;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
+using FluentValidation;
 using GrowthKit.Model;
+using GrowthKit.Platform.Persistence;
+using GrowthKit.Platform.Persistence.Metering;
+using GrowthKit.Platform.Persistence.Resilience;
 using GrowthKit.Refinement.Leads;
 using GrowthKit.Refinement.Proposals;
 using GrowthKit.ServiceDefaults;
-using GrowthKit.ServiceDefaults.Metering;
-using GrowthKit.ServiceDefaults.Resilience;
 using GrowthKit.ServiceDefaults.Tenancy;
 using JasperFx;
 using Marten;

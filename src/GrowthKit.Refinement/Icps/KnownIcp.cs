@@ -1,7 +1,7 @@
 using System.Text.Json;
 using GrowthKit.Contracts;
+using GrowthKit.Platform.Persistence.Resilience;
 using GrowthKit.Refinement.Proposals;
-using GrowthKit.ServiceDefaults.Resilience;
 using Marten;
 using MassTransit;
 

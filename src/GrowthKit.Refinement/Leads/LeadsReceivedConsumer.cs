@@ -1,5 +1,6 @@
-using GrowthKit.ServiceDefaults;
 using GrowthKit.Contracts;
+using GrowthKit.Platform.Messaging;
+using GrowthKit.ServiceDefaults;
 using MassTransit;
 
 namespace GrowthKit.Refinement.Leads;

@@ -1,8 +1,8 @@
-using GrowthKit.ServiceDefaults.Resilience;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using GrowthKit.Contracts;
 using GrowthKit.Model;
+using GrowthKit.Platform.Persistence.Resilience;
 using GrowthKit.Refinement.Deals;
 using GrowthKit.Refinement.Icps;
 using GrowthKit.ServiceDefaults;

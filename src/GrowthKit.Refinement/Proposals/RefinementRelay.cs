@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GrowthKit.Model;
+using GrowthKit.Platform.Messaging;
 using GrowthKit.ServiceDefaults;
 using JasperFx.Events;
 using MassTransit;

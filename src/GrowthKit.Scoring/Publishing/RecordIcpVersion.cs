@@ -1,5 +1,5 @@
-using GrowthKit.ServiceDefaults.Resilience;
 using GrowthKit.Contracts;
+using GrowthKit.Platform.Persistence.Resilience;
 using GrowthKit.Scoring.Ledger;
 using GrowthKit.Scoring.Rescoring;
 using GrowthKit.Scoring.Scores;

@@ -1,13 +1,14 @@
-using GrowthKit.ServiceDefaults;
-using GrowthKit.ServiceDefaults.Resilience;
+using System.Text.Json;
 using GrowthKit.Contracts;
 using GrowthKit.Model;
+using GrowthKit.Platform.Messaging;
+using GrowthKit.Platform.Persistence.Resilience;
 using GrowthKit.Scoring.Ledger;
 using GrowthKit.Scoring.Scores;
 using GrowthKit.Scoring.Storage;
+using GrowthKit.ServiceDefaults;
 using Marten;
 using MassTransit;
-using System.Text.Json;
 
 namespace GrowthKit.Scoring.Receiving;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using GrowthKit.Contracts;
 using GrowthKit.Model;
+using GrowthKit.Platform.Messaging;
 using GrowthKit.Scoring.Ledger;
 using GrowthKit.Scoring.Storage;
 using GrowthKit.ServiceDefaults;

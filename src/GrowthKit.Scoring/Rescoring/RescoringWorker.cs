@@ -1,5 +1,5 @@
-using GrowthKit.ServiceDefaults.Resilience;
 using System.Diagnostics;
+using GrowthKit.Platform.Persistence.Resilience;
 using GrowthKit.Scoring.Ledger;
 using GrowthKit.Scoring.Scores;
 using GrowthKit.Scoring.Storage;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using GrowthKit.Model;
-using GrowthKit.ServiceDefaults.Audit;
+using GrowthKit.Platform.Persistence.Audit;
 using Npgsql;
 
 namespace GrowthKit.Scoring.Storage;

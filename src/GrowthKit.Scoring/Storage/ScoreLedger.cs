@@ -1,5 +1,5 @@
+using GrowthKit.Platform.Persistence.Audit;
 using GrowthKit.Scoring.Ledger;
-using GrowthKit.ServiceDefaults.Audit;
 using Marten;
 using SessionOptions = Marten.Services.SessionOptions;
 using Npgsql;

@@ -1,5 +1,5 @@
+using GrowthKit.Platform.Persistence.Metering;
 using GrowthKit.Scoring.Ledger;
-using GrowthKit.ServiceDefaults.Metering;
 using Npgsql;
 
 namespace GrowthKit.Scoring.Storage;

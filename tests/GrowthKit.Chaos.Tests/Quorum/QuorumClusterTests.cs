@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using GrowthKit.Platform.Messaging;
 using GrowthKit.ServiceDefaults;
 using MassTransit;
 using Microsoft.Extensions.Configuration;

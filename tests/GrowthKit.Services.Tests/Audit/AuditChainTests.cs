@@ -3,9 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GrowthKit.Model.Audit;
+using GrowthKit.Platform.Persistence.Audit;
 using GrowthKit.Services.Tests.Icps;
 using GrowthKit.Services.Tests.Infrastructure;
-using GrowthKit.ServiceDefaults.Audit;
 using Npgsql;
 
 namespace GrowthKit.Services.Tests.Audit;

@@ -4,6 +4,7 @@ using System.Threading.RateLimiting;
 using GrowthKit.Gateway.Authentication;
 using GrowthKit.Gateway.RateLimiting;
 using GrowthKit.Gateway.Tenants;
+using GrowthKit.Platform.Persistence;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.Services.Tests.Infrastructure;
 using JasperFx;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using GrowthKit.Leads.Leads;
 using GrowthKit.Leads.Leads.Receiving;
 using GrowthKit.Model;
+using GrowthKit.Platform.Persistence;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.Services.Tests.Infrastructure;
 using GrowthKit.Services.Tests.Relay;

@@ -1,5 +1,6 @@
 using System.Net;
 using GrowthKit.Integrations;
+using GrowthKit.Platform.Persistence;
 using GrowthKit.Scoring;
 using GrowthKit.Scoring.Storage;
 using GrowthKit.ServiceDefaults;
@@ -82,7 +83,7 @@ public sealed class SchemaMigrationTests(TestServers servers)
         {
             await connection.OpenAsync();
             // As the previous release did at start-up: plain DDL, no version marker.
-            await HandWrittenTables.ApplyAsync(connection, "test", ScoringTables.Schema, ScoringTables.Ddl, CancellationToken.None);
+            await Database.ApplyAsync(connection, "test", ScoringTables.Schema, ScoringTables.Ddl, CancellationToken.None);
             await using var insert = new NpgsqlCommand(
                 "insert into scoring.leads values (gen_random_uuid(), gen_random_uuid(), 'x-1', 1, '{}', '{}', now())", connection);
             await insert.ExecuteNonQueryAsync();

@@ -1,3 +1,4 @@
+using GrowthKit.Platform.Persistence;
 using GrowthKit.ServiceDefaults;
 using Npgsql;
 

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
+using GrowthKit.Platform.Messaging;
+using GrowthKit.Platform.Messaging.Resilience;
 using GrowthKit.ServiceDefaults;
-using GrowthKit.ServiceDefaults.Resilience;
 using GrowthKit.Services.Tests.Infrastructure;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;

@@ -1,5 +1,6 @@
 using GrowthKit.Icp;
 using GrowthKit.Leads;
+using GrowthKit.Platform.Persistence;
 using GrowthKit.Refinement;
 using GrowthKit.Scoring;
 using GrowthKit.ServiceDefaults;
@@ -48,7 +49,7 @@ public static class EventStores
             ["ConnectionStrings:" + EventStore.ConnectionName] = "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none",
             ["ConnectionStrings:messaging"] = "amqp://none:none@127.0.0.1:1",
             // The bus is built (the relays need it) but never started: no queue to convert.
-            [ServiceDefaults.Messaging.ConvertClassicQueuesKey] = "false",
+            [Platform.Messaging.Messaging.ConvertClassicQueuesKey] = "false",
             [ServiceDefaults.Tenancy.InternalToken.PublicKeyConfigurationKey] = ServiceDefaults.Tenancy.InternalToken.NewKeyPair().PublicKeyPem,
             ["GrowthKit:AuditSigningKey"] = "00112233445566778899aabbccddeeff0011223344556677",
         });

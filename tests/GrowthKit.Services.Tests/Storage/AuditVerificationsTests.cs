@@ -1,5 +1,5 @@
+using GrowthKit.Platform.Persistence.Audit;
 using GrowthKit.Scoring.Storage;
-using GrowthKit.ServiceDefaults.Audit;
 using GrowthKit.Services.Tests.Infrastructure;
 using Npgsql;
 

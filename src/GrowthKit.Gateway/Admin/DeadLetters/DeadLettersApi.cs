@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using GrowthKit.Gateway.Proxy;
-using GrowthKit.ServiceDefaults.Resilience;
+using GrowthKit.ServiceDefaults.DeadLettering;
 using GrowthKit.ServiceDefaults.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.IdentityModel.Tokens;

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using GrowthKit.Model;
+using GrowthKit.Platform.Persistence;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Tenancy;
 using Marten;

@@ -1,7 +1,8 @@
 using System.ComponentModel.DataAnnotations;
-using GrowthKit.Model;
 using System.Security.Claims;
 using System.Text.Json;
+using GrowthKit.Model;
+using GrowthKit.Platform.Persistence;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Tenancy;
 using JasperFx;

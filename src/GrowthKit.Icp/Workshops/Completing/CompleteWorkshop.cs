@@ -1,8 +1,9 @@
 using System.ComponentModel.DataAnnotations;
-using GrowthKit.Model;
 using System.Security.Claims;
 using GrowthKit.Icp.Icps;
 using GrowthKit.Icp.Icps.Drafting;
+using GrowthKit.Model;
+using GrowthKit.Platform.Persistence;
 using GrowthKit.ServiceDefaults;
 using GrowthKit.ServiceDefaults.Tenancy;
 using JasperFx;

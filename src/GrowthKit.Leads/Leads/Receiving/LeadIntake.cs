@@ -1,9 +1,10 @@
 using System.Security.Claims;
 using System.Text.Json;
 using GrowthKit.Model;
+using GrowthKit.Platform.Persistence;
+using GrowthKit.Platform.Persistence.Metering;
+using GrowthKit.Platform.Persistence.Resilience;
 using GrowthKit.ServiceDefaults;
-using GrowthKit.ServiceDefaults.Metering;
-using GrowthKit.ServiceDefaults.Resilience;
 using GrowthKit.ServiceDefaults.Tenancy;
 using JasperFx;
 using Marten;

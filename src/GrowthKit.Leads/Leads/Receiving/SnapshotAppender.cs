@@ -1,4 +1,5 @@
 using GrowthKit.Leads.Storage;
+using GrowthKit.Platform.Persistence;
 using GrowthKit.ServiceDefaults;
 using Marten;
 

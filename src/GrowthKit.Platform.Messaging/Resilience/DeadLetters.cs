@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using GrowthKit.ServiceDefaults.DeadLettering;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -7,10 +8,7 @@ using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
-namespace GrowthKit.ServiceDefaults.Resilience;
-
-/// <summary>The messages waiting in one <c>_error</c> queue.</summary>
-public sealed record DeadLetterQueue(string Queue, uint Messages);
+namespace GrowthKit.Platform.Messaging.Resilience;
 
 /// <summary>
 /// What failed past every retry waits in the <c>_error</c> queues of the service's endpoints. This

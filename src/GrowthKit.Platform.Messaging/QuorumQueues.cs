@@ -2,7 +2,7 @@ using MassTransit;
 using MassTransit.RabbitMqTransport.Configuration;
 using Microsoft.Extensions.Configuration;
 
-namespace GrowthKit.ServiceDefaults;
+namespace GrowthKit.Platform.Messaging;
 
 /// <summary>
 /// Every durable queue of the services is a RabbitMQ quorum queue: replicated over

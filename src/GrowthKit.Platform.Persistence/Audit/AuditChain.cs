@@ -2,7 +2,7 @@ using System.Text.Json;
 using GrowthKit.Model.Audit;
 using Npgsql;
 
-namespace GrowthKit.ServiceDefaults.Audit;
+namespace GrowthKit.Platform.Persistence.Audit;
 
 /// <summary>
 /// Appends events to their tenant's hash chain inside the transaction that stored them. The chain

@@ -1,7 +1,7 @@
 using Marten;
 using Npgsql;
 
-namespace GrowthKit.ServiceDefaults.Audit;
+namespace GrowthKit.Platform.Persistence.Audit;
 
 /// <summary>
 /// For a service whose sessions commit themselves (the ICP service): every <c>SaveChanges</c> that

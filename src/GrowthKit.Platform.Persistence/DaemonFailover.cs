@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace GrowthKit.ServiceDefaults;
+namespace GrowthKit.Platform.Persistence;
 
 /// <summary>
 /// Keeps the async daemon's failover short when replicas run (Marten HotCold). Each relay or projection

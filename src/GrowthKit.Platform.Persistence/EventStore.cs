@@ -10,11 +10,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Weasel.Core;
 
-namespace GrowthKit.ServiceDefaults;
+namespace GrowthKit.Platform.Persistence;
 
 public static class EventStore
 {
-    public const string ConnectionName = "growthkit";
+    public const string ConnectionName = Database.ConnectionName;
     public const string TraceParentHeader = "traceparent";
     public const string TraceStateHeader = "tracestate";
 
@@ -29,6 +29,8 @@ public static class EventStore
                                ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionName} is not configured.");
 
         builder.Services.AddHealthChecks().AddNpgSql(connectionString, name: "postgres", tags: ["ready"]);
+        // A request that meets a PostgreSQL outage is answered 503 with Retry-After, never 500.
+        builder.Services.AddExceptionHandler<Resilience.OutageExceptionHandler>();
         // Outside development the service never changes its schema: db-apply does (SchemaMigrations).
         var applyOnStartup = builder.ApplyOnStartup();
         builder.Services.AddDatabaseMigration(sp => new MartenMigration(sp.GetRequiredService<IDocumentStore>(), schema));

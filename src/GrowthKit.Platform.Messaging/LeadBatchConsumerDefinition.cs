@@ -1,6 +1,6 @@
 using MassTransit;
 
-namespace GrowthKit.ServiceDefaults;
+namespace GrowthKit.Platform.Messaging;
 
 /// <summary>
 /// The receive endpoint of a consumer of lead batches (<c>LeadsReceived</c>, up to 1,000 leads each),

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 
-namespace GrowthKit.ServiceDefaults.Metering;
+namespace GrowthKit.Platform.Persistence.Metering;
 
 /// <summary>What a service answers the gateway's usage fan-out: its counters for one tenant and month.</summary>
 public sealed record UsageReport(string Service, string Period, IReadOnlyDictionary<string, long> Counters);

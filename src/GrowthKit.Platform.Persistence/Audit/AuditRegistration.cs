@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace GrowthKit.ServiceDefaults.Audit;
+namespace GrowthKit.Platform.Persistence.Audit;
 
 /// <summary>The audit schema's connection, apart from Marten's: the chain spans the services' stores.</summary>
 public sealed class AuditDatabase(NpgsqlDataSource dataSource)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GrowthKit.Platform.Persistence;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
@@ -8,7 +9,7 @@ using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace GrowthKit.ServiceDefaults;
+namespace GrowthKit.Platform.Messaging;
 
 /// <summary>An integration message made from one or more committed events, with the id it is published under.</summary>
 public sealed record RelayedMessage(object Message, Guid MessageId, IReadOnlyList<IEvent> Events);

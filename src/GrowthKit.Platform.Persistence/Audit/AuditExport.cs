@@ -3,7 +3,7 @@ using GrowthKit.Model;
 using GrowthKit.Model.Audit;
 using Npgsql;
 
-namespace GrowthKit.ServiceDefaults.Audit;
+namespace GrowthKit.Platform.Persistence.Audit;
 
 /// <summary>
 /// Streams a tenant's chains as NDJSON (see <see cref="ExportLines"/>): row by row from the

@@ -3,7 +3,7 @@ using JasperFx;
 using Marten.Exceptions;
 using Npgsql;
 
-namespace GrowthKit.ServiceDefaults.Resilience;
+namespace GrowthKit.Platform.Persistence.Resilience;
 
 /// <summary>
 /// The two kinds of failure every service treats alike. A <b>conflict</b> is a race lost to a

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace GrowthKit.ServiceDefaults.Audit;
+namespace GrowthKit.Platform.Persistence.Audit;
 
 /// <summary>
 /// The one-time chain build over events written before chaining existed. It runs once per service

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 
-namespace GrowthKit.ServiceDefaults.Resilience;
+namespace GrowthKit.Platform.Persistence.Resilience;
 
 /// <summary>
 /// A request that meets a PostgreSQL outage (<see cref="Failures.IsOutage"/>) is answered 503 with

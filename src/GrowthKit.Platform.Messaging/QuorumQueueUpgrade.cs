@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
-namespace GrowthKit.ServiceDefaults;
+namespace GrowthKit.Platform.Messaging;
 
 /// <summary>
 /// An installation that ran before quorum queues has its queues declared CLASSIC, and RabbitMQ refuses

@@ -1,7 +1,7 @@
 using Polly;
 using Polly.Retry;
 
-namespace GrowthKit.ServiceDefaults.Resilience;
+namespace GrowthKit.Platform.Persistence.Resilience;
 
 /// <summary>
 /// The one retry policy for lost races (<see cref="Failures.IsConflict"/>): start over at once, a few

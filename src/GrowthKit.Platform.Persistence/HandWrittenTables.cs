@@ -7,7 +7,7 @@ using Npgsql;
 using Weasel.Core;
 using Weasel.Postgresql;
 
-namespace GrowthKit.ServiceDefaults;
+namespace GrowthKit.Platform.Persistence;
 
 /// <summary>
 /// Tables a service writes by hand, beside Marten's. Where the service has Marten they are Weasel
@@ -18,32 +18,12 @@ namespace GrowthKit.ServiceDefaults;
 /// </summary>
 public static class HandWrittenTables
 {
-    /// <summary>The schema, only when missing (where the database is prepared for least privilege it exists and belongs to the service's role).</summary>
-    public static string SchemaIfMissing(string schema) =>
-        $"do $$ begin if to_regnamespace('{schema}') is null then create schema {schema}; end if; end $$;";
-
     /// <summary>
     /// Registers <paramref name="ddl"/> with the service's Marten store as one schema object, named
     /// after <paramref name="markerTable"/> (the first table it creates, which carries its version).
     /// </summary>
     public static IServiceCollection AddHandWrittenTables(this IServiceCollection services, string markerTable, string ddl) =>
         services.ConfigureMarten(opts => opts.Storage.ExtendedSchemaObjects.Add(new HandWrittenSchemaObject(markerTable, ddl)));
-
-    /// <summary>Runs <paramref name="ddl"/> after <see cref="SchemaIfMissing"/>, in one transaction under the advisory lock named <paramref name="lockName"/>.</summary>
-    public static async Task ApplyAsync(NpgsqlConnection connection, string lockName, string schema, string ddl, CancellationToken ct)
-    {
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var lockCommand = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext($1))", connection, tx))
-        {
-            lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = lockName });
-            await lockCommand.ExecuteNonQueryAsync(ct);
-        }
-        await using (var create = new NpgsqlCommand(SchemaIfMissing(schema) + "\n" + ddl, connection, tx))
-        {
-            await create.ExecuteNonQueryAsync(ct);
-        }
-        await tx.CommitAsync(ct);
-    }
 }
 
 /// <summary>
@@ -71,7 +51,7 @@ public sealed class HandWrittenSchemaObject : ISchemaObject
 
     public void WriteCreateStatement(Migrator migrator, TextWriter writer)
     {
-        writer.WriteLine(HandWrittenTables.SchemaIfMissing(Identifier.Schema));
+        writer.WriteLine(Database.SchemaIfMissing(Identifier.Schema));
         writer.WriteLine(_ddl.Trim());
         writer.WriteLine($"comment on table {Identifier.QualifiedName} is '{Version}';");
     }

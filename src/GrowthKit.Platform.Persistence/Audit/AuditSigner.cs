@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using GrowthKit.Model.Audit;
 using Npgsql;
 
-namespace GrowthKit.ServiceDefaults.Audit;
+namespace GrowthKit.Platform.Persistence.Audit;
 
 /// <summary>The platform's audit key, given to the service that signs chain heads (never logged).</summary>
 public sealed class AuditSigner(ECDsa key, TimeProvider clock)

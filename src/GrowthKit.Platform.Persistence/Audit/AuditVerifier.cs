@@ -3,7 +3,7 @@ using System.Text.Json;
 using GrowthKit.Model.Audit;
 using Npgsql;
 
-namespace GrowthKit.ServiceDefaults.Audit;
+namespace GrowthKit.Platform.Persistence.Audit;
 
 /// <summary>Where a chain breaks: the event (stream and its sequence in it), the chain and position, and why.</summary>
 public sealed record BrokenLink(Guid? Stream, long? Sequence, string Reason, string Service, long Position);

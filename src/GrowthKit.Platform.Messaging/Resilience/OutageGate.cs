@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
+using GrowthKit.Platform.Persistence;
+using GrowthKit.Platform.Persistence.Resilience;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace GrowthKit.ServiceDefaults.Resilience;
+namespace GrowthKit.Platform.Messaging.Resilience;
 
 /// <summary>
 /// A kill switch for PostgreSQL outages. A message whose handling fails because the database does not

@@ -1,4 +1,5 @@
-using GrowthKit.ServiceDefaults.Resilience;
+using GrowthKit.Platform.Messaging.Resilience;
+using GrowthKit.Platform.Persistence.Resilience;
 using MassTransit;
 using MassTransit.Middleware;
 using Microsoft.Extensions.Configuration;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 
-namespace GrowthKit.ServiceDefaults;
+namespace GrowthKit.Platform.Messaging;
 
 public static class Messaging
 {

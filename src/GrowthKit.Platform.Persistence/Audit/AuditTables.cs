@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace GrowthKit.ServiceDefaults.Audit;
+namespace GrowthKit.Platform.Persistence.Audit;
 
 /// <summary>
 /// The audit schema, shared by the services that append chained events (ICP, scoring): one chain

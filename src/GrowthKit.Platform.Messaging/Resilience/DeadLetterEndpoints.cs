@@ -1,20 +1,21 @@
+using GrowthKit.ServiceDefaults.DeadLettering;
 using GrowthKit.ServiceDefaults.Tenancy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace GrowthKit.ServiceDefaults.Resilience;
-
-public sealed record DeadLetterReport(string Service, IReadOnlyList<DeadLetterQueue> Queues, long Total);
-
-public sealed record RedriveReport(string Service, int Moved);
+namespace GrowthKit.Platform.Messaging.Resilience;
 
 /// <summary>The platform team's view of a service's dead letters; reached only through the gateway's admin API.</summary>
 public static class DeadLetterEndpoints
 {
-    public static IEndpointRouteBuilder MapDeadLetterEndpoints(this IEndpointRouteBuilder app, string service)
+    /// <summary>Maps <c>internal/dead-letters</c> for a service on the bus (<see cref="Messaging.AddGrowthKitMessaging"/>); nothing otherwise.</summary>
+    public static WebApplication MapDeadLetterEndpoints(this WebApplication app)
     {
+        if (app.Services.GetService<DeadLetters>() is null) return app;
+        var service = app.Environment.ApplicationName;
         var group = app.MapGroup("internal/dead-letters")
             .RequireAuthorization(InternalToken.PlatformPolicy)
             .ExcludeFromDescription();
