@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FluentValidation.Results;
+using GrowthKit.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -48,18 +49,36 @@ public static class ApiDefaults
         return app;
     }
 
+    // One idiom for field errors (issue 17): every problem with an `errors` map naming the offending
+    // fields is built here: 400 malformed, 422 breaks a rule, and the few other statuses that name a
+    // field (404 unknown lead of a deal, 409 workshop conflicts, 415 media type). FieldProblemIdiomTests
+    // fails on an HttpValidationProblemDetails or ValidationProblem built anywhere else.
+
+    /// <summary>A FluentValidation verdict as a field problem.</summary>
     public static ProblemHttpResult ValidationProblem(this ValidationResult result, int statusCode) =>
         FieldProblems(result.ToDictionary(), statusCode);
 
+    /// <summary>The ICP definition validator's verdict: 400 when incomplete, 422 when it breaks a rule.</summary>
+    /// <param name="fieldPrefix">Where the definition sits in the request (<c>definition</c>), or empty at the root.</param>
+    public static ProblemHttpResult DefinitionProblem(this IcpDefinitionValidationResult result, string fieldPrefix = "")
+    {
+        var malformed = result.Validity == DefinitionValidity.Malformed;
+        return FieldProblems(
+            result.Errors.ToDictionary(e => fieldPrefix.Length == 0 ? e.Key : $"{fieldPrefix}.{e.Key}", e => e.Value),
+            malformed ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity,
+            malformed ? "The definition is incomplete." : "The definition breaks a rule.");
+    }
+
     /// <summary>An RFC 7807 problem whose <c>errors</c> map names each offending field.</summary>
     public static ProblemHttpResult FieldProblems(IDictionary<string, string[]> errors,
-        int statusCode = StatusCodes.Status400BadRequest, string? title = null) =>
+        int statusCode = StatusCodes.Status400BadRequest, string? title = null, string? detail = null) =>
         TypedResults.Problem(new HttpValidationProblemDetails(errors)
         {
             Status = statusCode,
             Title = title ?? (statusCode == StatusCodes.Status422UnprocessableEntity
                 ? "The request breaks a rule."
                 : "The request is invalid."),
+            Detail = detail,
         });
 
     public static ProblemHttpResult FieldProblem(string field, string message,

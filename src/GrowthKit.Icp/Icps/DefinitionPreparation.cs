@@ -35,14 +35,6 @@ public static class DefinitionPreparation
     private static ProblemHttpResult? Check(IcpDefinition definition, string fieldPrefix)
     {
         var result = IcpDefinitionValidation.Validate(definition);
-        if (result.IsValid) return null;
-
-        var status = result.Validity == DefinitionValidity.Malformed
-            ? StatusCodes.Status400BadRequest
-            : StatusCodes.Status422UnprocessableEntity;
-        var errors = result.Errors.ToDictionary(
-            e => fieldPrefix.Length == 0 ? e.Key : $"{fieldPrefix}.{e.Key}", e => e.Value);
-        return ApiDefaults.FieldProblems(errors, status,
-            status == StatusCodes.Status400BadRequest ? "The definition is incomplete." : "The definition breaks a rule.");
+        return result.IsValid ? null : result.DefinitionProblem(fieldPrefix);
     }
 }

@@ -36,23 +36,21 @@ public static class WorkshopApi
         return events.Count > 0 && events[0].Data is WorkshopStarted ? events : [];
     }
 
-    internal static ProblemHttpResult ToProblem(this WorkshopRejection rejection)
-    {
-        var errors = rejection.Errors.ToDictionary(e => e.Key, e => e.Value);
-        return rejection.Kind switch
+    /// <summary>The decider's refusal as the same field problem every service returns.</summary>
+    internal static ProblemHttpResult ToProblem(this WorkshopRejection rejection) =>
+        rejection.Kind switch
         {
-            RejectionKind.Malformed => ApiDefaults.FieldProblems(errors, StatusCodes.Status400BadRequest, rejection.Title),
-            RejectionKind.BreaksRule => ApiDefaults.FieldProblems(errors, StatusCodes.Status422UnprocessableEntity, rejection.Title),
-            _ => Conflict(rejection.Title, errors, rejection.IcpId),
+            RejectionKind.Malformed => ApiDefaults.FieldProblems(rejection.Errors.ToDictionary(), StatusCodes.Status400BadRequest, rejection.Title),
+            RejectionKind.BreaksRule => ApiDefaults.FieldProblems(rejection.Errors.ToDictionary(), StatusCodes.Status422UnprocessableEntity, rejection.Title),
+            _ => Conflict(rejection.Title, rejection.Errors.ToDictionary(), rejection.IcpId),
         };
-    }
 
     /// <summary>A 409 naming what conflicts; when the workshop is already complete it names its ICP too.</summary>
     internal static ProblemHttpResult Conflict(string title, IDictionary<string, string[]> errors, Guid? icpId = null)
     {
-        var problem = new HttpValidationProblemDetails(errors) { Status = StatusCodes.Status409Conflict, Title = title };
-        if (icpId is { } id) problem.Extensions["icpId"] = id;
-        return TypedResults.Problem(problem);
+        var problem = ApiDefaults.FieldProblems(errors, StatusCodes.Status409Conflict, title);
+        if (icpId is { } id) problem.ProblemDetails.Extensions["icpId"] = id;
+        return problem;
     }
 
     internal static ProblemHttpResult ConcurrentChange() =>

@@ -106,8 +106,7 @@ public static class WebhooksApi
     private static async Task<Results<Ok<ItemList<DeliveryLog>>, ProblemHttpResult>> DeliveriesAsync(Guid webhookId, ClaimsPrincipal user,
         WebhookStore store, CancellationToken ct, int? limit = null)
     {
-        if (Paging.CheckLimit(limit, out var take) is not null)
-            return ApiDefaults.FieldProblem("limit", $"limit must be between 1 and {Paging.MaxLimit}.");
+        if (Paging.CheckLimit(limit, out var take) is { } problem) return problem;
         return await store.DeliveriesAsync(user.TenantId(), webhookId, take, ct) is { } log
             ? TypedResults.Ok(new ItemList<DeliveryLog>(log, null))
             : ApiDefaults.NotFoundProblem("Webhook");

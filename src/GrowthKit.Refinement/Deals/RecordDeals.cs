@@ -55,12 +55,8 @@ public static class RecordDealsFeature
         var outcome = (await intake.RecordAsync(user, [read], ct))[0];
         if (!outcome.Read.IsValid)
         {
-            return TypedResults.Problem(new HttpValidationProblemDetails(outcome.Read.ErrorMap.ToDictionary())
-            {
-                Status = StatusCodes.Status404NotFound,
-                Title = "The deal's lead was never sent.",
-                Detail = "Push the lead first (POST /api/leads), then its deal.",
-            });
+            return ApiDefaults.FieldProblems(outcome.Read.ErrorMap.ToDictionary(), StatusCodes.Status404NotFound,
+                "The deal's lead was never sent.", "Push the lead first (POST /api/leads), then its deal.");
         }
         return TypedResults.Accepted((string?)null, new DealAccepted(outcome.DealId!));
     }

@@ -104,14 +104,7 @@ public static class GapReportApi
         // Built-in groups (regions, industry synonyms) are expanded as the ICP service would; a tenant's own groups are not known here.
         var definition = DefinitionExpansion.Expand(request.Definition, []);
         var validation = IcpDefinitionValidation.Validate(definition);
-        if (!validation.IsValid)
-        {
-            var status = validation.Validity == DefinitionValidity.Malformed
-                ? StatusCodes.Status400BadRequest
-                : StatusCodes.Status422UnprocessableEntity;
-            return ApiDefaults.FieldProblems(validation.Errors.ToDictionary(e => $"definition.{e.Key}", e => e.Value), status,
-                status == StatusCodes.Status400BadRequest ? "The definition is incomplete." : "The definition breaks a rule.");
-        }
+        if (!validation.IsValid) return validation.DefinitionProblem("definition");
 
         var tenant = user.TenantId();
         await using var session = store.QuerySession(tenant.ToString());

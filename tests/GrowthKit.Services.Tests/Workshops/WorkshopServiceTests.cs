@@ -88,4 +88,44 @@ public sealed class WorkshopServiceTests(TestServers servers, IcpService icp) : 
             .AsArray().Select(v => v!.GetValue<string>()));
         Assert.Equal(["DE", "AT"], draft["disqualifiers"]![0]!["values"]!.AsArray().Select(v => v!.GetValue<string>()));
     }
+
+    [Fact]
+    public async Task Refused_completions_are_field_problems_and_a_second_completion_is_a_409_naming_the_icp()
+    {
+        var api = icp.ClientFor(Guid.NewGuid());
+        var workshopId = await Start(api);
+        await Answer(api, workshopId, "industries", """["Wholesale Trade"]""");
+
+        var unnamed = await Problem(await api.PostAsJsonAsync($"/api/workshops/{workshopId}/complete", new { name = " " }),
+            HttpStatusCode.BadRequest, "The request is invalid.");
+        Assert.Equal("The ICP needs a name.", unnamed["errors"]!["name"]![0]!.GetValue<string>());
+        var unfinished = await Problem(await api.PostAsJsonAsync($"/api/workshops/{workshopId}/complete", new { name = "Early" }),
+            HttpStatusCode.UnprocessableEntity, "The workshop is not finished.");
+        Assert.Equal("Not answered yet.", unfinished["errors"]!["company-size"]![0]!.GetValue<string>());
+        Assert.False(unfinished["errors"]!.AsObject().ContainsKey("industries"));
+
+        foreach (var (questionId, answer) in WorkshopScript.LogisticsAnswers.Skip(1)) await Answer(api, workshopId, questionId, answer);
+        using var complete = await api.PostAsJsonAsync($"/api/workshops/{workshopId}/complete", new { name = "Logistics" });
+        Assert.Equal(HttpStatusCode.Created, complete.StatusCode);
+        var icpId = (await complete.Content.ReadFromJsonAsync<JsonObject>())!["icpId"]!.GetValue<Guid>();
+
+        var again = await Problem(await api.PostAsJsonAsync($"/api/workshops/{workshopId}/complete", new { name = "Twice" }),
+            HttpStatusCode.Conflict, "The workshop is already complete.");
+        Assert.Equal(icpId, again["icpId"]!.GetValue<Guid>());
+        Assert.Equal($"It became ICP {icpId}.", again["errors"]!["workshopId"]![0]!.GetValue<string>());
+    }
+
+    private static async Task<JsonObject> Problem(HttpResponseMessage response, HttpStatusCode status, string title)
+    {
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == status, $"{response.StatusCode}: {body}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = JsonNode.Parse(body)!.AsObject();
+            Assert.Equal(title, problem["title"]!.GetValue<string>());
+            Assert.Equal((int)status, problem["status"]!.GetValue<int>());
+            return problem;
+        }
+    }
 }
