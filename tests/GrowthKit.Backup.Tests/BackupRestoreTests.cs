@@ -91,30 +91,9 @@ public sealed class BackupRestoreTests(ITestOutputHelper output)
     /// <summary>Three published versions of one ICP, and leads scored against each (re-scoring done): the broker is drained.</summary>
     private static async Task<(Guid IcpId, List<Guid> LeadIds)> BuildHistoryAsync(HttpClient api)
     {
-        var icpId = await api.CreateIcp();
-        Assert.Equal(1, await api.Publish(icpId));
         var leads = Enumerable.Range(0, Leads)
             .Select(i => Samples.Lead($"drill-{i}", department: i % 2 == 0 ? "operations" : "sales", employees: 10 + i * 13)).ToList();
-        using (var response = await api.PostAsJsonAsync("/api/leads/batch", new { leads }))
-        {
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        }
-        await Until(async () =>
-        {
-            using var ranking = await api.GetAsync($"/api/leads?icpId={icpId}&limit=1000");
-            return ranking.StatusCode == HttpStatusCode.OK && (await ranking.ReadObject())["items"]!.AsArray().Count == Leads;
-        }, "every lead scored against v1");
-
-        var v2 = Samples.Definition();
-        v2["criteria"]![2]!["values"]!.AsArray().Add("US");
-        await api.EditIcp(icpId, v2, revision: 2, "US too");
-        Assert.Equal(2, await api.Publish(icpId, "US too"));
-        await api.WaitForRescoring(icpId, 2, Patience);
-        var v3 = Samples.Definition();
-        v3["criteria"]![0]!["weight"] = 40;
-        await api.EditIcp(icpId, v3, revision: 4, "industry matters more");
-        Assert.Equal(3, await api.Publish(icpId, "industry matters more"));
-        await api.WaitForRescoring(icpId, 3, Patience);
+        var (icpId, _) = await api.PublishThreeVersionsAsync(leads, Patience);
 
         using var list = await api.GetAsync($"/api/leads?icpId={icpId}&limit=1000");
         var ids = (await list.ReadObject())["items"]!.AsArray().Select(i => Guid.Parse(i!["leadId"]!.GetValue<string>())).ToList();

@@ -14,7 +14,7 @@ namespace GrowthKit.EndToEnd.Tests;
 [Collection(GrowthKitCollection.Name)]
 public sealed class AuditTests(GrowthKitApp system, ITestOutputHelper output)
 {
-    private const int Leads = 1000;
+    private const int LeadCount = 1000;
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
 
     [Fact]
@@ -22,28 +22,7 @@ public sealed class AuditTests(GrowthKitApp system, ITestOutputHelper output)
     {
         var tenant = await system.CreateTenantAsync();
         var api = tenant.Api;
-        var icpId = await api.CreateIcp();
-        Assert.Equal(1, await api.Publish(icpId));
-        await PushLeadsAsync(api);
-        // Scoring learns of v1 over the broker: until then the ranking is 404.
-        await Until(async () =>
-        {
-            using var ranking = await api.GetAsync($"/api/leads?icpId={icpId}&limit=1000");
-            return ranking.StatusCode == HttpStatusCode.OK && (await ranking.ReadObject())["items"]!.AsArray().Count == Leads;
-        }, "every lead scored against v1");
-
-        var v2 = Samples.Definition();
-        v2["criteria"]![2]!["values"]!.AsArray().Add("US");
-        await api.EditIcp(icpId, v2, revision: 2, "US too");
-        Assert.Equal(2, await api.Publish(icpId, "US too"));
-        await api.WaitForRescoring(icpId, 2, Patience);
-        var betweenV2AndV3 = DateTimeOffset.UtcNow;
-
-        var v3 = Samples.Definition();
-        v3["criteria"]![0]!["weight"] = 40;
-        await api.EditIcp(icpId, v3, revision: 4, "industry matters more");
-        Assert.Equal(3, await api.Publish(icpId, "industry matters more"));
-        await api.WaitForRescoring(icpId, 3, Patience);
+        var (icpId, betweenV2AndV3) = await api.PublishThreeVersionsAsync(Leads(), Patience);
 
         var clock = Stopwatch.StartNew();
         var verified = (await api.GetFromJsonAsync<JsonObject>("/api/audit/verify"))!;
@@ -75,7 +54,7 @@ public sealed class AuditTests(GrowthKitApp system, ITestOutputHelper output)
             clock.Restart();
             var recomputed = ScoreRecomputation.Check(read);
             output.WriteLine($"offline recompute of {recomputed.Scores} scores: {clock.ElapsedMilliseconds} ms");
-            Assert.Equal((3 * Leads, 0), (recomputed.Scores, recomputed.Mismatches.Count));
+            Assert.Equal((3 * LeadCount, 0), (recomputed.Scores, recomputed.Mismatches.Count));
             Assert.Equal(AuditTool.Pass, Tool("scores", file));
             var asOf = IcpReplay.At(read, icpId, betweenV2AndV3)!;
             Assert.Equal((2, 4L), (asOf.Published!.Version, asOf.Revision));
@@ -135,18 +114,11 @@ public sealed class AuditTests(GrowthKitApp system, ITestOutputHelper output)
         return node.ToJsonString();
     }
 
-    private static async Task PushLeadsAsync(HttpClient api)
+    private static List<JsonObject> Leads() => Enumerable.Range(0, LeadCount).Select(i => (i % 3) switch
     {
-        var leads = Enumerable.Range(0, Leads).Select(i => (i % 3) switch
-        {
-            0 => Samples.Lead($"audit-{i}"),
-            1 => Samples.Lead($"audit-{i}", department: "sales"),
-            _ => Samples.Lead($"audit-{i}", employees: 5 + i % 400),
-        }).ToList();
-        using var response = await api.PostAsJsonAsync("/api/leads/batch", new { leads });
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Empty((await response.ReadObject())["rejected"]!.AsArray());
-    }
+        0 => Samples.Lead($"audit-{i}"),
+        1 => Samples.Lead($"audit-{i}", department: "sales"),
+        _ => Samples.Lead($"audit-{i}", employees: 5 + i % 400),
+    }).ToList();
 
-    private static Task Until(Func<Task<bool>> done, string what) => Api.Until(done, what, Patience);
 }

@@ -80,4 +80,42 @@ public static class Api
     }
 
     public static JsonArray Scores(this JsonObject lead) => lead["scores"]!.AsArray();
+
+    /// <summary>
+    /// An ICP published in three versions (v2 adds US, v3 weighs industry more), with <paramref name="leads"/>
+    /// pushed after v1 and every re-scoring finished: the history the audit and backup tests read back.
+    /// </summary>
+    public static async Task<ThreeVersions> PublishThreeVersionsAsync(this HttpClient api, IReadOnlyList<JsonObject> leads, TimeSpan patience)
+    {
+        var icpId = await api.CreateIcp();
+        Assert.Equal(1, await api.Publish(icpId));
+        using (var response = await api.PostAsJsonAsync("/api/leads/batch", new { leads }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            Assert.Empty((await response.ReadObject())["rejected"]!.AsArray());
+        }
+        // Scoring learns of v1 over the broker: until then the ranking is 404.
+        await Until(async () =>
+        {
+            using var ranking = await api.GetAsync($"/api/leads?icpId={icpId}&limit=1000");
+            return ranking.StatusCode == HttpStatusCode.OK && (await ranking.ReadObject())["items"]!.AsArray().Count == leads.Count;
+        }, "every lead scored against v1", patience);
+
+        var v2 = Samples.Definition();
+        v2["criteria"]![2]!["values"]!.AsArray().Add("US");
+        await api.EditIcp(icpId, v2, revision: 2, "US too");
+        Assert.Equal(2, await api.Publish(icpId, "US too"));
+        await api.WaitForRescoring(icpId, 2, patience);
+        var betweenV2AndV3 = DateTimeOffset.UtcNow;
+
+        var v3 = Samples.Definition();
+        v3["criteria"]![0]!["weight"] = 40;
+        await api.EditIcp(icpId, v3, revision: 4, "industry matters more");
+        Assert.Equal(3, await api.Publish(icpId, "industry matters more"));
+        await api.WaitForRescoring(icpId, 3, patience);
+        return new ThreeVersions(icpId, betweenV2AndV3);
+    }
 }
+
+/// <param name="BetweenV2AndV3">An instant after v2's re-scoring finished and before v3 was drafted.</param>
+public sealed record ThreeVersions(Guid IcpId, DateTimeOffset BetweenV2AndV3);
