@@ -1,6 +1,6 @@
-using GrowthKit.Leads.Leads;
-using GrowthKit.Leads.Leads.Reading;
-using GrowthKit.Leads.Leads.Receiving;
+using GrowthKit.Leads;
+using GrowthKit.Leads.Reading;
+using GrowthKit.Leads.Receiving;
 using GrowthKit.Platform.Messaging;
 using GrowthKit.Platform.Persistence;
 using GrowthKit.Platform.Persistence.Metering;

@@ -1,5 +1,5 @@
-using GrowthKit.Leads.Leads;
-using GrowthKit.Leads.Leads.Receiving;
+using GrowthKit.Leads;
+using GrowthKit.Leads.Receiving;
 using GrowthKit.Model;
 
 namespace GrowthKit.Services.Tests.Deciders;

@@ -105,11 +105,11 @@ public sealed class CrmKit : IAsyncLifetime
     }
 
     /// <summary>The lead's snapshots as the leads service recorded them, oldest first.</summary>
-    public async Task<IReadOnlyList<GrowthKit.Leads.Leads.LeadSnapshotRecorded>> SnapshotsAsync(Guid tenant, string externalId)
+    public async Task<IReadOnlyList<GrowthKit.Leads.LeadSnapshotRecorded>> SnapshotsAsync(Guid tenant, string externalId)
     {
         await using var session = LeadsStore.QuerySession(tenant.ToString());
         var events = await session.Events.FetchStreamAsync(RefinementKit.LeadId(tenant, externalId));
-        return [.. events.Select(e => e.Data).OfType<GrowthKit.Leads.Leads.LeadSnapshotRecorded>()];
+        return [.. events.Select(e => e.Data).OfType<GrowthKit.Leads.LeadSnapshotRecorded>()];
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GrowthKit.Leads.Leads;
-using GrowthKit.Leads.Leads.Receiving;
+using GrowthKit.Leads;
+using GrowthKit.Leads.Receiving;
 using GrowthKit.Model;
 using GrowthKit.Platform.Persistence;
 using GrowthKit.ServiceDefaults;
@@ -121,6 +121,37 @@ public sealed class SnapshotAppenderTests(TestServers servers, LeadRelayHarness 
         return new LeadSnapshotRecorded(DeterministicId.For(tenant.ToString(), externalId), externalId, snapshot, lead,
             JsonSerializer.SerializeToElement(raw),
             new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task An_event_stored_under_the_earlier_namespace_of_its_type_reads_back()
+    {
+        // Until issue 17 the lead's types lived in GrowthKit.Leads.Leads, and that name is in every event
+        // row written before (mt_dotnet_type). Marten reads an event by its alias (mt_events.type), a
+        // registered event type: the stored .NET name must not matter.
+        const string EarlierName = "GrowthKit.Leads.Leads.LeadSnapshotRecorded, GrowthKit.Leads";
+        var tenant = Guid.NewGuid();
+        var recorded = Snapshot(tenant, "crm-earlier", 1);
+        await using (var session = harness.Store.LightweightSession(tenant.ToString()))
+        {
+            session.Events.StartStream<LeadState>(recorded.LeadId, recorded);
+            await session.SaveChangesAsync();
+        }
+        await using (var connection = harness.Store.Storage.Database.CreateConnection())
+        {
+            await connection.OpenAsync();
+            await using var rename = new NpgsqlCommand(
+                $"update {harness.Store.Options.Events.DatabaseSchemaName}.mt_events set mt_dotnet_type = $1 where tenant_id = $2 and stream_id = $3",
+                connection) { Parameters = { new() { Value = EarlierName }, new() { Value = tenant.ToString() }, new() { Value = recorded.LeadId } } };
+            Assert.Equal(1, await rename.ExecuteNonQueryAsync());
+        }
+
+        await using var query = harness.Store.QuerySession(tenant.ToString());
+        var events = await query.Events.FetchStreamAsync(recorded.LeadId);
+        var read = Assert.IsType<LeadSnapshotRecorded>(Assert.Single(events).Data);
+        Assert.Equal(recorded.ExternalId, read.ExternalId);
+        Assert.Equal(EarlierName, (await RowsAsync(tenant, recorded.LeadId)).Events.Single().Columns.Split('|')[3]);
+        Assert.NotNull(await query.Events.AggregateStreamAsync<LeadState>(recorded.LeadId));
     }
 
     private sealed record EventRow(string Columns, string Data);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using GrowthKit.Contracts;
-using GrowthKit.Leads.Leads;
+using GrowthKit.Leads;
 using GrowthKit.Model;
 using GrowthKit.Services.Tests.Infrastructure;
 using Marten;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using GrowthKit.Leads.Leads;
+using GrowthKit.Leads;
 using GrowthKit.Model;
 using JasperFx.Events;
 

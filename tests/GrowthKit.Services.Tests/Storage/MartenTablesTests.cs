@@ -12,14 +12,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using KnownIcp = GrowthKit.Refinement.Icps.KnownIcp;
-using LeadSnapshotRecorded = GrowthKit.Leads.Leads.LeadSnapshotRecorded;
+using LeadSnapshotRecorded = GrowthKit.Leads.LeadSnapshotRecorded;
 using LeadsMartenTables = GrowthKit.Leads.Storage.MartenTables;
 using LeadsScored = GrowthKit.Scoring.Ledger.LeadsScored;
 using ScoreEntry = GrowthKit.Scoring.Ledger.ScoreEntry;
 using LedgerEventTypes = GrowthKit.Scoring.Ledger.LedgerEventTypes;
 using RefinementMartenTables = GrowthKit.Refinement.Storage.MartenTables;
 using ScoringMartenTables = GrowthKit.Scoring.Storage.MartenTables;
-using SnapshotAppender = GrowthKit.Leads.Leads.Receiving.SnapshotAppender;
+using SnapshotAppender = GrowthKit.Leads.Receiving.SnapshotAppender;
 
 namespace GrowthKit.Services.Tests.Storage;
 

@@ -5,7 +5,7 @@ using GrowthKit.ServiceDefaults;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace GrowthKit.Leads.Leads.Receiving;
+namespace GrowthKit.Leads.Receiving;
 
 public sealed record LeadBatch([property: MaxLength(ReceiveLeadBatchFeature.MaxLeads)] IReadOnlyList<JsonElement> Leads);
 
@@ -49,11 +49,7 @@ public static class ReceiveLeadBatchFeature
                              + Idempotency.Description)
             .Accepts<LeadBatch>("application/json")
             .Produces<LeadBatchAnswer>(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesIntakeProblems();
         return group;
     }
 

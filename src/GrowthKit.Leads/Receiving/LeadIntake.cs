@@ -11,7 +11,7 @@ using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
-namespace GrowthKit.Leads.Leads.Receiving;
+namespace GrowthKit.Leads.Receiving;
 
 /// <summary>One lead of a request as read: what to record, or why it is rejected (field → messages).</summary>
 public sealed record IntakeLead(int Index, ReceiveLead? Command, IReadOnlyDictionary<string, string[]>? Errors);
@@ -33,6 +33,14 @@ internal static class LeadIntake
     public const int MaxBodyBytes = 512 * 1024;
     public const string LeadsSchema = "leads";
     private static readonly LeadValidator Validator = new();
+
+    /// <summary>The problems both intake routes answer (the document lists them for each).</summary>
+    public static RouteHandlerBuilder ProducesIntakeProblems(this RouteHandlerBuilder route) => route
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
     public static async Task<Results<StoredAnswer, ProblemHttpResult>> HandleAsync(HttpRequest request, ClaimsPrincipal user,
         IDocumentStore store, SnapshotAppender appender, TimeProvider clock, Func<JsonElement, Guid, LeadsRead> read,

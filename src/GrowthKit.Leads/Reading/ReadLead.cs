@@ -6,7 +6,7 @@ using GrowthKit.ServiceDefaults.Tenancy;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace GrowthKit.Leads.Leads.Reading;
+namespace GrowthKit.Leads.Reading;
 
 /// <summary>
 /// A lead as the leads service accepted it, in the shape of <c>GET /api/leads/{leadId}</c>: its newest

@@ -2,7 +2,7 @@ using GrowthKit.Contracts;
 using Marten;
 using MassTransit;
 
-namespace GrowthKit.Leads.Leads.Receiving;
+namespace GrowthKit.Leads.Receiving;
 
 /// <summary>
 /// Leads from elsewhere than the HTTP API (a CRM sync, a CSV import), taken exactly as

@@ -6,7 +6,7 @@ using GrowthKit.ServiceDefaults;
 using JasperFx.Events;
 using MassTransit;
 
-namespace GrowthKit.Leads.Leads;
+namespace GrowthKit.Leads;
 
 /// <summary>
 /// Announces new lead snapshots to scoring from the committed events: one <see cref="LeadsReceived"/>

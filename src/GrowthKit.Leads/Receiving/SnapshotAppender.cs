@@ -3,7 +3,7 @@ using GrowthKit.Platform.Persistence;
 using GrowthKit.ServiceDefaults;
 using Marten;
 
-namespace GrowthKit.Leads.Leads.Receiving;
+namespace GrowthKit.Leads.Receiving;
 
 /// <summary>
 /// Appends a batch's lead snapshots to their streams with three set-based statements queued on the

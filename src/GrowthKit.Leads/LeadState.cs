@@ -1,6 +1,6 @@
 using GrowthKit.Model;
 
-namespace GrowthKit.Leads.Leads;
+namespace GrowthKit.Leads;
 
 public sealed record LeadState(Guid Id, string ExternalId, int Snapshot, Lead Lead)
 {

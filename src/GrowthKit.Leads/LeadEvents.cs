@@ -1,7 +1,7 @@
 using System.Text.Json;
 using GrowthKit.Model;
 
-namespace GrowthKit.Leads.Leads;
+namespace GrowthKit.Leads;
 
 /// <summary>
 /// What was known about a lead at one moment: <paramref name="Lead"/> is the normalised form that

@@ -5,7 +5,7 @@ using GrowthKit.ServiceDefaults;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace GrowthKit.Leads.Leads.Receiving;
+namespace GrowthKit.Leads.Receiving;
 
 public sealed record ReceiveLead(Guid LeadId, Lead Lead, JsonElement Raw);
 
@@ -37,11 +37,7 @@ public static class ReceiveLeadFeature
                              + Idempotency.Description)
             .Accepts<Lead>("application/json")
             .Produces<LeadAccepted>(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesIntakeProblems();
         return group;
     }
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using GrowthKit.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace GrowthKit.Leads.Leads.Receiving;
+namespace GrowthKit.Leads.Receiving;
 
 /// <summary>
 /// The first answer to a request carrying an <c>Idempotency-Key</c>, stored in the transaction that
