@@ -153,7 +153,7 @@ public sealed class QuorumClusterTests(ITestOutputHelper output)
             output.WriteLine($"sent {Messages} (confirmed; {publishRetries} publish attempts repeated), killed rabbit{leader} after {KillAfter} at {killedAt.TotalSeconds:F1} s, " +
                              $"all confirmed at {published.TotalSeconds:F1} s, all consumed at {consumed.TotalSeconds:F1} s");
             output.WriteLine($"received {distinct} distinct messages, {duplicates} duplicates; test ran {clock.Elapsed.TotalSeconds:F1} s so far");
-            output.WriteLine($"{warnings.Count} warnings logged; the first ones:\n{warnings.First(10)}");
+            output.WriteLine($"{warnings.Count} warnings logged; the first ones:\n{warnings.First(3)}");
             Assert.Equal(sent.Order(), deliveries.ById.Keys.Order());
         }
         finally
@@ -186,8 +186,9 @@ public sealed class QuorumClusterTests(ITestOutputHelper output)
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
             {
                 if (!IsEnabled(logLevel)) return;
-                lines.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {category}: {formatter(state, exception)}" +
-                              (exception is null ? "" : $" ({exception.GetType().Name}: {exception.Message})"));
+                var line = $"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {category}: {formatter(state, exception)}" +
+                           (exception is null ? "" : $" ({exception.GetType().Name}: {exception.Message})");
+                lines.Enqueue(line.Split('\n', 2)[0] is var first && first.Length > 400 ? first[..400] + "…" : first);
             }
         }
     }
