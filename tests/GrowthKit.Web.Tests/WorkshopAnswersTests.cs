@@ -7,9 +7,11 @@ namespace GrowthKit.Web.Tests;
 /// <summary>How the workshop's transcript words each kind of answer (no browser needed).</summary>
 public sealed class WorkshopAnswersTests
 {
-    private static readonly WorkshopQuestion Industries = new(
-        "industries", "Which industries do your best customers work in?", "multi", null, false, 1, 9,
-        [new QuestionOption("42", "42 Wholesale Trade"), new QuestionOption("48", "48 Transportation")], null);
+    private static readonly WorkshopQuestion Industries = new()
+    {
+        Id = "industries", Text = "Which industries do your best customers work in?", Kind = "multi", Help = "", Step = 1, Of = 9,
+        Options = [new() { Value = "42", Label = "42 Wholesale Trade" }, new() { Value = "48", Label = "48 Transportation" }],
+    };
 
     private static JsonElement Json(string text) => JsonSerializer.Deserialize<JsonElement>(text);
 
