@@ -13,7 +13,7 @@ public sealed partial class GatewayApi
     /// <summary>The token travels once, to the gateway; GrowthKit stores it encrypted and never shows it again.</summary>
     public Task<ApiResult<ConnectionView>> ConnectAsync(string kind, string accessToken, string? baseUrl, CancellationToken ct = default) =>
         SendAsync<ConnectionView>(HttpMethod.Put, $"/api/integrations/{kind}",
-            new { accessToken, baseUrl = string.IsNullOrWhiteSpace(baseUrl) ? null : baseUrl.Trim() }, ct: ct);
+            new ConnectRequest { AccessToken = accessToken, BaseUrl = string.IsNullOrWhiteSpace(baseUrl) ? null : baseUrl.Trim() }, ct: ct);
 
     public Task<ApiResult<JsonElement>> DisconnectAsync(string kind, CancellationToken ct = default) =>
         SendAsync<JsonElement>(HttpMethod.Delete, $"/api/integrations/{kind}", ct: ct);

@@ -25,7 +25,7 @@ public sealed partial class GatewayApi(HttpClient http, UserSession session, ILo
 
     /// <summary>A new tenant, made with the operator's admin key (used for this one request, kept nowhere).</summary>
     public Task<ApiResult<TenantCreated>> CreateTenantAsync(string adminKey, string name, CancellationToken ct = default) =>
-        SendAsync<TenantCreated>(HttpMethod.Post, "/admin/tenants", new { name }, null, ct, adminKey);
+        SendAsync<TenantCreated>(HttpMethod.Post, "/admin/tenants", new CreateTenant { Name = name }, null, ct, adminKey);
 
     // ICPs
     public Task<ApiResult<PageOfIcpView>> ListIcpsAsync(CancellationToken ct = default) =>
@@ -41,10 +41,10 @@ public sealed partial class GatewayApi(HttpClient http, UserSession session, ILo
 
     public Task<ApiResult<IcpEdited>> EditIcpAsync(Guid icpId, IcpDefinition definition, string reason, string? etag,
         CancellationToken ct = default) =>
-        SendAsync<IcpEdited>(HttpMethod.Put, $"/api/icps/{icpId}", new { definition, reason }, etag, ct);
+        SendAsync<IcpEdited>(HttpMethod.Put, $"/api/icps/{icpId}", new EditRequest { Definition = definition, Reason = reason }, etag, ct);
 
     public Task<ApiResult<IcpPublishedResponse>> PublishAsync(Guid icpId, string reason, string? etag, CancellationToken ct = default) =>
-        SendAsync<IcpPublishedResponse>(HttpMethod.Post, $"/api/icps/{icpId}/publish", new { reason }, etag, ct);
+        SendAsync<IcpPublishedResponse>(HttpMethod.Post, $"/api/icps/{icpId}/publish", new PublishRequest { Reason = reason }, etag, ct);
 
     public Task<ApiResult<List<VersionSummary>>> VersionsAsync(Guid icpId, CancellationToken ct = default) =>
         SendAsync<List<VersionSummary>>(HttpMethod.Get, $"/api/icps/{icpId}/versions", ct: ct);
@@ -72,10 +72,10 @@ public sealed partial class GatewayApi(HttpClient http, UserSession session, ILo
         CancellationToken ct = default) =>
         // The answer is sent even when null: null skips an optional question.
         SendAsync<AnswerResponse>(HttpMethod.Post, $"/api/workshops/{workshopId}/answers",
-            new JsonObject { ["questionId"] = questionId, ["answer"] = answer?.DeepClone() }, ct: ct);
+            new AnswerRequest { QuestionId = questionId, Answer = JsonSerializer.SerializeToElement(answer) }, ct: ct);
 
     public Task<ApiResult<IcpCreated>> CompleteWorkshopAsync(Guid workshopId, string name, CancellationToken ct = default) =>
-        SendAsync<IcpCreated>(HttpMethod.Post, $"/api/workshops/{workshopId}/complete", new { name }, ct: ct);
+        SendAsync<IcpCreated>(HttpMethod.Post, $"/api/workshops/{workshopId}/complete", new CompleteRequest { Name = name }, ct: ct);
 
     // Leads
     public Task<ApiResult<LeadAccepted>> SendLeadAsync(JsonObject lead, CancellationToken ct = default) =>
@@ -145,7 +145,7 @@ public sealed partial class GatewayApi(HttpClient http, UserSession session, ILo
 
     public Task<ApiResult<JsonElement>> RejectProposalAsync(Guid icpId, Guid proposalId, string? reason, CancellationToken ct = default) =>
         SendAsync<JsonElement>(HttpMethod.Post, $"/api/icps/{icpId}/proposals/{proposalId}/reject",
-            new { reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim() }, ct: ct);
+            new RejectRequest { Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim() }, ct: ct);
 
     private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body = null, string? etag = null,
         CancellationToken ct = default, string? apiKey = null)
