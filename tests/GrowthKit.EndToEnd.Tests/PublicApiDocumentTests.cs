@@ -43,6 +43,48 @@ public sealed partial class PublicApiDocumentTests(GrowthKitApp system, ITestOut
         Assert.DoesNotContain(paths, p => p.Key.StartsWith("/health", StringComparison.Ordinal) || p.Key.StartsWith("/openapi", StringComparison.Ordinal));
     }
 
+    /// <summary>Set to 1 to rewrite docs/openapi.json from the served document (<c>eng/refresh-openapi.sh</c>).</summary>
+    private const string RefreshVariable = "GROWTHKIT_REFRESH_OPENAPI";
+
+    /// <summary>
+    /// The web app generates its client from docs/openapi.json at build time, so the checked-in copy must be
+    /// the served document: a contract change then shows up as a diff here and as a build error in the web app.
+    /// </summary>
+    [Fact]
+    public async Task Docs_openapi_json_is_the_served_document()
+    {
+        var (doc, _) = await DocumentAsync();
+        var served = Normalised(doc);
+        var file = Path.Combine(RepositoryRoot(), "docs", "openapi.json");
+        if (Environment.GetEnvironmentVariable(RefreshVariable) == "1")
+        {
+            await File.WriteAllTextAsync(file, served);
+            output.WriteLine($"Wrote {file} ({served.Length} characters).");
+        }
+        var checkedIn = File.Exists(file) ? await File.ReadAllTextAsync(file) : "";
+        Assert.True(checkedIn == served,
+            "docs/openapi.json differs from the document the gateway serves at /openapi/v1.json. If the change is meant, "
+            + $"refresh it with eng/refresh-openapi.sh (or run this test with {RefreshVariable}=1), rebuild the web app "
+            + "(src/GrowthKit.Web generates its client from the file) and commit both. The served document is in "
+            + "TestResults/openapi-v1.json.");
+    }
+
+    /// <summary>The document with every object's properties in ordinal order, indented, one trailing newline: the same text whatever order the services were merged in.</summary>
+    internal static string Normalised(JsonNode document) =>
+        Sorted(document)!.ToJsonString(new System.Text.Json.JsonSerializerOptions
+        {
+            WriteIndented = true,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }) + "\n";
+
+    private static JsonNode? Sorted(JsonNode? node) => node switch
+    {
+        JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => KeyValuePair.Create(p.Key, Sorted(p.Value)))),
+        JsonArray a => new JsonArray([.. a.Select(Sorted)]),
+        _ => node?.DeepClone(),
+    };
+
     [Fact]
     public async Task Docs_api_md_names_exactly_the_routes_of_the_document()
     {

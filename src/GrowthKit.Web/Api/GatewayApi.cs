@@ -20,16 +20,16 @@ public sealed partial class GatewayApi(HttpClient http, UserSession session, ILo
     };
 
     /// <summary>Whether the gateway accepts the key: the cheapest tenant read with it.</summary>
-    public Task<ApiResult<Page<IcpView>>> CheckKeyAsync(string apiKey, CancellationToken ct = default) =>
-        SendAsync<Page<IcpView>>(HttpMethod.Get, "/api/icps?limit=1", null, null, ct, apiKey);
+    public Task<ApiResult<PageOfIcpView>> CheckKeyAsync(string apiKey, CancellationToken ct = default) =>
+        SendAsync<PageOfIcpView>(HttpMethod.Get, "/api/icps?limit=1", null, null, ct, apiKey);
 
     /// <summary>A new tenant, made with the operator's admin key (used for this one request, kept nowhere).</summary>
     public Task<ApiResult<TenantCreated>> CreateTenantAsync(string adminKey, string name, CancellationToken ct = default) =>
-        SendAsync<TenantCreated>(HttpMethod.Post, "/admin/tenants", new { name }, null, ct, adminKey);
+        SendAsync<TenantCreated>(HttpMethod.Post, "/admin/tenants", new CreateTenant { Name = name }, null, ct, adminKey);
 
     // ICPs
-    public Task<ApiResult<Page<IcpView>>> ListIcpsAsync(CancellationToken ct = default) =>
-        SendAsync<Page<IcpView>>(HttpMethod.Get, "/api/icps?limit=1000", ct: ct);
+    public Task<ApiResult<PageOfIcpView>> ListIcpsAsync(CancellationToken ct = default) =>
+        SendAsync<PageOfIcpView>(HttpMethod.Get, "/api/icps?limit=1000", ct: ct);
 
     public Task<ApiResult<IcpView>> GetIcpAsync(Guid icpId, DateTimeOffset? asOf = null, CancellationToken ct = default) =>
         SendAsync<IcpView>(HttpMethod.Get, asOf is { } at
@@ -41,10 +41,10 @@ public sealed partial class GatewayApi(HttpClient http, UserSession session, ILo
 
     public Task<ApiResult<IcpEdited>> EditIcpAsync(Guid icpId, IcpDefinition definition, string reason, string? etag,
         CancellationToken ct = default) =>
-        SendAsync<IcpEdited>(HttpMethod.Put, $"/api/icps/{icpId}", new { definition, reason }, etag, ct);
+        SendAsync<IcpEdited>(HttpMethod.Put, $"/api/icps/{icpId}", new EditRequest { Definition = definition, Reason = reason }, etag, ct);
 
-    public Task<ApiResult<IcpPublished>> PublishAsync(Guid icpId, string reason, string? etag, CancellationToken ct = default) =>
-        SendAsync<IcpPublished>(HttpMethod.Post, $"/api/icps/{icpId}/publish", new { reason }, etag, ct);
+    public Task<ApiResult<IcpPublishedResponse>> PublishAsync(Guid icpId, string reason, string? etag, CancellationToken ct = default) =>
+        SendAsync<IcpPublishedResponse>(HttpMethod.Post, $"/api/icps/{icpId}/publish", new PublishRequest { Reason = reason }, etag, ct);
 
     public Task<ApiResult<List<VersionSummary>>> VersionsAsync(Guid icpId, CancellationToken ct = default) =>
         SendAsync<List<VersionSummary>>(HttpMethod.Get, $"/api/icps/{icpId}/versions", ct: ct);
@@ -72,36 +72,36 @@ public sealed partial class GatewayApi(HttpClient http, UserSession session, ILo
         CancellationToken ct = default) =>
         // The answer is sent even when null: null skips an optional question.
         SendAsync<AnswerResponse>(HttpMethod.Post, $"/api/workshops/{workshopId}/answers",
-            new JsonObject { ["questionId"] = questionId, ["answer"] = answer?.DeepClone() }, ct: ct);
+            new AnswerRequest { QuestionId = questionId, Answer = JsonSerializer.SerializeToElement(answer) }, ct: ct);
 
     public Task<ApiResult<IcpCreated>> CompleteWorkshopAsync(Guid workshopId, string name, CancellationToken ct = default) =>
-        SendAsync<IcpCreated>(HttpMethod.Post, $"/api/workshops/{workshopId}/complete", new { name }, ct: ct);
+        SendAsync<IcpCreated>(HttpMethod.Post, $"/api/workshops/{workshopId}/complete", new CompleteRequest { Name = name }, ct: ct);
 
     // Leads
     public Task<ApiResult<LeadAccepted>> SendLeadAsync(JsonObject lead, CancellationToken ct = default) =>
         SendAsync<LeadAccepted>(HttpMethod.Post, "/api/leads", lead, ct: ct);
 
-    public Task<ApiResult<LeadView>> GetLeadAsync(Guid leadId, CancellationToken ct = default) =>
-        SendAsync<LeadView>(HttpMethod.Get, $"/api/leads/{leadId}", ct: ct);
+    public Task<ApiResult<LeadResponse>> GetLeadAsync(Guid leadId, CancellationToken ct = default) =>
+        SendAsync<LeadResponse>(HttpMethod.Get, $"/api/leads/{leadId}", ct: ct);
 
-    public Task<ApiResult<Page<Score>>> LeadScoresAsync(Guid leadId, CancellationToken ct = default) =>
-        SendAsync<Page<Score>>(HttpMethod.Get, $"/api/leads/{leadId}/scores?limit=1000", ct: ct);
+    public Task<ApiResult<PageOfScoreResponse>> LeadScoresAsync(Guid leadId, CancellationToken ct = default) =>
+        SendAsync<PageOfScoreResponse>(HttpMethod.Get, $"/api/leads/{leadId}/scores?limit=1000", ct: ct);
 
-    public Task<ApiResult<Page<ListedLead>>> ListLeadsAsync(Guid icpId, string? tier, int limit, string? cursor,
+    public Task<ApiResult<PageOfListedLead>> ListLeadsAsync(Guid icpId, string? tier, int limit, string? cursor,
         CancellationToken ct = default)
     {
         var query = $"/api/leads?icpId={icpId}&limit={limit}";
         if (!string.IsNullOrEmpty(tier)) query += $"&tier={Uri.EscapeDataString(tier)}";
         if (!string.IsNullOrEmpty(cursor)) query += $"&cursor={Uri.EscapeDataString(cursor)}";
-        return SendAsync<Page<ListedLead>>(HttpMethod.Get, query, ct: ct);
+        return SendAsync<PageOfListedLead>(HttpMethod.Get, query, ct: ct);
     }
 
-    public Task<ApiResult<Page<QuarantinedLead>>> QuarantineAsync(int limit = 100, CancellationToken ct = default) =>
-        SendAsync<Page<QuarantinedLead>>(HttpMethod.Get, $"/api/leads/quarantine?limit={limit}", ct: ct);
+    public Task<ApiResult<QuarantinePage>> QuarantineAsync(int limit = 100, CancellationToken ct = default) =>
+        SendAsync<QuarantinePage>(HttpMethod.Get, $"/api/leads/quarantine?limit={limit}", ct: ct);
 
     // Usage
-    public Task<ApiResult<Usage>> UsageAsync(CancellationToken ct = default) =>
-        SendAsync<Usage>(HttpMethod.Get, "/api/usage", ct: ct);
+    public Task<ApiResult<UsageView>> UsageAsync(CancellationToken ct = default) =>
+        SendAsync<UsageView>(HttpMethod.Get, "/api/usage", ct: ct);
 
     // Audit
     public Task<ApiResult<AuditVerification>> VerifyAuditAsync(CancellationToken ct = default) =>
@@ -140,12 +140,12 @@ public sealed partial class GatewayApi(HttpClient http, UserSession session, ILo
     public Task<ApiResult<ProposalList>> ProposalsAsync(Guid icpId, CancellationToken ct = default) =>
         SendAsync<ProposalList>(HttpMethod.Get, $"/api/icps/{icpId}/proposals", ct: ct);
 
-    public Task<ApiResult<ProposalAccepted>> AcceptProposalAsync(Guid icpId, Guid proposalId, CancellationToken ct = default) =>
-        SendAsync<ProposalAccepted>(HttpMethod.Post, $"/api/icps/{icpId}/proposals/{proposalId}/accept", new { }, ct: ct);
+    public Task<ApiResult<ProposalVersion>> AcceptProposalAsync(Guid icpId, Guid proposalId, CancellationToken ct = default) =>
+        SendAsync<ProposalVersion>(HttpMethod.Post, $"/api/icps/{icpId}/proposals/{proposalId}/accept", new { }, ct: ct);
 
     public Task<ApiResult<JsonElement>> RejectProposalAsync(Guid icpId, Guid proposalId, string? reason, CancellationToken ct = default) =>
         SendAsync<JsonElement>(HttpMethod.Post, $"/api/icps/{icpId}/proposals/{proposalId}/reject",
-            new { reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim() }, ct: ct);
+            new RejectRequest { Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim() }, ct: ct);
 
     private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body = null, string? etag = null,
         CancellationToken ct = default, string? apiKey = null)

@@ -29,8 +29,9 @@ public static class Describe
         field;
 
     /// <summary>"Industry is one of Transportation and Warehousing, Wholesale Trade".</summary>
-    public static string Condition(ICondition c)
+    public static string Condition(ICondition? c)
     {
+        if (c is null) return "—";
         var field = Field(c.Field);
         var values = List(c.Values);
         return c.Operator switch
@@ -62,8 +63,12 @@ public static class Describe
     public static string Number(decimal? n) =>
         n is { } v ? v.ToString(v == decimal.Truncate(v) ? "#,0" : "#,0.##", CultureInfo.InvariantCulture) : "any";
 
-    public static string List(IEnumerable<JsonElement>? values) =>
-        values is null ? "" : string.Join(", ", values.Select(v => Value(v)));
+    public static string List(IEnumerable<object>? values) =>
+        values is null ? "" : string.Join(", ", values.Select(v => Value(Element(v))));
+
+    /// <summary>An untyped JSON value of the contract (a condition's values): read as a JsonElement, or made one.</summary>
+    public static JsonElement Element(object? value) =>
+        value is JsonElement e ? e : JsonSerializer.SerializeToElement(value);
 
     /// <summary>A JSON value as text: snake_case terms get their spaces back, lists are joined, null is "—".</summary>
     public static string Value(JsonElement? value) => value switch

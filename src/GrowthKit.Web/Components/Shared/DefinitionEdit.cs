@@ -105,7 +105,7 @@ public sealed class ConditionEdit
         Key = c.Key ?? "",
         Field = c.Field ?? "",
         Operator = c.Operator ?? "in",
-        Values = string.Join(", ", (c.Values ?? []).Select(v => v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText())),
+        Values = string.Join(", ", (c.Values ?? []).Select(Describe.Element).Select(v => v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText())),
         Min = c.Min,
         Max = c.Max,
         Value = c.Value is { ValueKind: JsonValueKind.String } s ? s.GetString()! : c.Value?.GetRawText() ?? "",
@@ -113,8 +113,8 @@ public sealed class ConditionEdit
         Reason = reason ?? "",
     };
 
-    internal List<JsonElement>? ValuesOrNull() => TakesList
-        ? [.. Values.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(DefinitionEdit.Element)]
+    internal List<object>? ValuesOrNull() => TakesList
+        ? [.. Values.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => (object)DefinitionEdit.Element(v))]
         : null;
 
     internal decimal? MinOrNull() => TakesRange ? Min : null;
