@@ -10,56 +10,15 @@ public sealed class RefinementTests(GrowthKitApp system)
 {
     private const int Deals = 400;
 
-    // Stated: Transportation instead of Manufacturing, a funding round instead of rapid hiring.
-    private const string StatedIcp = """
-        {
-          "name": "Stated ICP",
-          "criteria": [
-            {"key": "industry", "field": "company.industry", "operator": "in",
-             "values": ["Transportation and Warehousing", "Wholesale Trade"], "weight": 30},
-            {"key": "size", "field": "company.employeeCount", "operator": "between", "min": 50, "max": 500, "weight": 25},
-            {"key": "region", "field": "company.country", "operator": "in", "values": ["DE", "AT", "CH"], "weight": 20},
-            {"key": "trigger", "field": "signals", "operator": "anyOf", "values": ["funding_round"], "weight": 15}
-          ]
-        }
-        """;
-
-    /// <summary>Seeded leads and outcomes: Manufacturing, Wholesale, DE/AT and rapid hiring win more.</summary>
-    private static List<(JsonObject Lead, bool Won)> Market()
-    {
-        string[] industries = ["Manufacturing", "Wholesale Trade", "Transportation and Warehousing", "Retail Trade", "Construction"];
-        string[] countries = ["DE", "AT", "CH", "US", "FR"];
-        string[] triggers = ["funding_round", "rapid_hiring", "new_location"];
-        var random = new Random(42);
-        var market = new List<(JsonObject, bool)>();
-        for (var i = 0; i < Deals; i++)
-        {
-            var industry = industries[random.Next(industries.Length)];
-            var country = countries[random.Next(countries.Length)];
-            var employees = random.Next(20, 1000);
-            var signals = triggers.Where(_ => random.NextDouble() < 0.3).ToList();
-            var logit = -1.5 + (industry is "Manufacturing" or "Wholesale Trade" ? 2.0 : 0) + (country is "DE" or "AT" ? 0.8 : 0)
-                        + (signals.Contains("rapid_hiring") ? 1.5 : 0);
-            var lead = new JsonObject
-            {
-                ["externalId"] = $"refine-{i:D4}",
-                ["company"] = new JsonObject
-                {
-                    ["name"] = $"Company {i}", ["industry"] = industry, ["employeeCount"] = employees, ["country"] = country,
-                },
-                ["signals"] = new JsonArray([.. signals.Select(s => (JsonNode)s)]),
-            };
-            market.Add((lead, random.NextDouble() < 1 / (1 + Math.Exp(-logit))));
-        }
-        return market;
-    }
+    /// <summary>The shared synthetic market: its stated ICP names Transportation instead of Manufacturing and a funding round instead of rapid hiring.</summary>
+    private static List<DrawnDeal> Market() => SyntheticMarket.Draw(Deals, seed: 21, prefix: "refine");
 
     [Fact]
     public async Task Deals_give_a_gap_report_and_an_accepted_proposal_becomes_a_rescored_version()
     {
         var tenant = await system.CreateTenantAsync();
         var api = tenant.Api;
-        var icpId = await api.CreateIcp(JsonNode.Parse(StatedIcp)!.AsObject());
+        var icpId = await api.CreateIcp(JsonNode.Parse(SyntheticMarket.StatedJson)!.AsObject());
         Assert.Equal(1, await api.Publish(icpId));
 
         var market = Market();
@@ -72,13 +31,7 @@ public sealed class RefinementTests(GrowthKitApp system)
         }
 
         // Refinement hears of the leads a message after scoring did; a repeated deal id changes nothing, so resending is safe.
-        var deals = market.Select((m, i) => new
-        {
-            dealId = $"opp-{i:D4}",
-            externalId = m.Lead["externalId"]!.GetValue<string>(),
-            outcome = m.Won ? "won" : "lost",
-            closedAt = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddHours(i * 12),
-        }).ToList();
+        var deals = market.Select(SyntheticMarket.DealBody).ToList();
         for (var attempt = 0; ; attempt++)
         {
             using var recorded = await api.PostAsJsonAsync("/api/deals/batch", new { deals });
