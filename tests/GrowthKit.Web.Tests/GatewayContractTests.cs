@@ -36,6 +36,31 @@ public sealed class GatewayContractTests
         }
     }
 
+    /// <summary>
+    /// The calls are written by hand in GatewayApi (its answers are the generated types): each method and route
+    /// it calls must be an operation of the document, so a renamed or removed route fails here, without a browser.
+    /// </summary>
+    [Fact]
+    public void Every_route_the_web_app_calls_is_an_operation_of_docs_openapi_json()
+    {
+        var document = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "openapi.json")))!;
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Select(op => $"{op.Key.ToUpperInvariant()} {Template(path.Key)}"))
+            .ToHashSet();
+        var calls = Directory.GetFiles(Path.Combine(RepositoryRoot(), "src", "GrowthKit.Web", "Api"), "GatewayApi*.cs")
+            .SelectMany(file => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(file),
+                    @"HttpMethod\.(\w+),\s*\$?""(/[^""?]*)")
+                .Select(m => (Call: $"{m.Groups[1].Value.ToUpperInvariant()} {Template(m.Groups[2].Value)}", File: Path.GetFileName(file))))
+            .ToList();
+
+        Assert.True(calls.Count >= 30, $"Only {calls.Count} calls found in GatewayApi: the pattern no longer reads the file.");
+        var unknown = calls.Where(c => !operations.Contains(c.Call)).Select(c => $"{c.Call} ({c.File})").ToList();
+        Assert.True(unknown.Count == 0, $"The web app calls routes docs/openapi.json does not have: {string.Join(", ", unknown)}");
+    }
+
+    /// <summary><c>/api/icps/{icpId}/versions/{version}</c> → <c>/api/icps/{}/versions/{}</c>: parameters by place, not name.</summary>
+    private static string Template(string path) => System.Text.RegularExpressions.Regex.Replace(path, @"\{[^}]*\}", "{}");
+
     private static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -62,17 +62,10 @@ public static class AuditExport
     private static async Task WriteCheckpointsAsync(Stream output, NpgsqlConnection connection, NpgsqlTransaction tx,
         string tenantId, ChainedService service, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand($"""
-            select position, hash, signed_at, key_id, signature from {AuditTables.Schema}.checkpoints
-            where tenant_id = @tenant and service = @service order by position
-            """, connection, tx);
-        command.Parameters.Add(new NpgsqlParameter<string>("tenant", tenantId));
-        command.Parameters.Add(new NpgsqlParameter<string>("service", service.Name));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await foreach (var (checkpoint, signature) in AuditTables.CheckpointsAsync(connection, tx, tenantId, service.Name, ct))
         {
-            await WriteLineAsync(output, new ExportCheckpoint(ExportLines.Checkpoint, tenantId, service.Name, reader.GetInt64(0),
-                reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)), ct);
+            await WriteLineAsync(output, new ExportCheckpoint(ExportLines.Checkpoint, tenantId, service.Name, checkpoint.Position,
+                checkpoint.Hash, checkpoint.SignedAt, checkpoint.KeyId, signature), ct);
         }
     }
 

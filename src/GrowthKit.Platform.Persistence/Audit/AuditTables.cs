@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using GrowthKit.Model.Audit;
 using Npgsql;
 
 namespace GrowthKit.Platform.Persistence.Audit;
@@ -65,5 +67,23 @@ public static class AuditTables
         await using var command = new NpgsqlCommand("select to_regclass($1) is not null", connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"{service.EventSchema}.mt_events" });
         return await command.ExecuteScalarAsync(ct) is true;
+    }
+
+    /// <summary>The signed checkpoints of one tenant's chain of <paramref name="service"/>, in order, with their signatures: what verification checks and an export carries.</summary>
+    public static async IAsyncEnumerable<(ChainCheckpoint Checkpoint, string Signature)> CheckpointsAsync(NpgsqlConnection connection,
+        NpgsqlTransaction? tx, string tenantId, string service, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            select position, hash, signed_at, key_id, signature from {Schema}.checkpoints
+            where tenant_id = @tenant and service = @service order by position
+            """, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter<string>("tenant", tenantId));
+        command.Parameters.Add(new NpgsqlParameter<string>("service", service));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return (new ChainCheckpoint(tenantId, service, reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),
+                reader.GetString(4));
+        }
     }
 }

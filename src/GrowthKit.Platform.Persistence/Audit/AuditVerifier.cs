@@ -148,18 +148,9 @@ public static class AuditVerifier
     private static async Task<BrokenLink?> BadCheckpointAsync(NpgsqlConnection connection, string tenantId, ChainedService service,
         Dictionary<long, string> hashes, ECDsa publicKey, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand($"""
-            select position, hash, signed_at, key_id, signature from {AuditTables.Schema}.checkpoints
-            where tenant_id = @tenant and service = @service order by position
-            """, connection);
-        command.Parameters.Add(new NpgsqlParameter<string>("tenant", tenantId));
-        command.Parameters.Add(new NpgsqlParameter<string>("service", service.Name));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await foreach (var (checkpoint, signature) in AuditTables.CheckpointsAsync(connection, null, tenantId, service.Name, ct))
         {
-            var checkpoint = new ChainCheckpoint(tenantId, service.Name, reader.GetInt64(0), reader.GetString(1),
-                reader.GetString(2), reader.GetString(3));
-            if (!checkpoint.IsSignedBy(publicKey, reader.GetString(4)))
+            if (!checkpoint.IsSignedBy(publicKey, signature))
             {
                 return new BrokenLink(null, null, $"The checkpoint at position {checkpoint.Position} is not signed by the platform's key.",
                     service.Name, checkpoint.Position);
