@@ -47,6 +47,31 @@ internal static class ServiceHost
         return builder;
     }
 
+    /// <summary>A host as outside development: the service only checks its schema (<c>ApplyOnStartup</c> false) and refuses a missing change.</summary>
+    public static WebApplicationBuilder CreateProductionBuilder(TestServers servers, string database)
+    {
+        var builder = CreateBuilder(servers, database);
+        builder.Configuration[GrowthKit.ServiceDefaults.SchemaMigrations.ApplyOnStartupKey] = "false";
+        return builder;
+    }
+
+    /// <summary>The service's <c>db-apply</c> (what eng/migrate.sh runs): builds the host, applies every migration, answers the exit code.</summary>
+    public static async Task<int> DbApplyAsync(this WebApplicationBuilder builder)
+    {
+        await using var app = builder.Build();
+        return await GrowthKit.ServiceDefaults.SchemaMigrations.RunOrApplySchemaAsync(app, [GrowthKit.ServiceDefaults.SchemaMigrations.ApplyCommand]);
+    }
+
+    /// <summary>One value of <paramref name="sql"/> in <paramref name="database"/>; null for no row or SQL null.</summary>
+    public static async Task<object?> ScalarAsync(string database, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        var value = await command.ExecuteScalarAsync();
+        return value is DBNull ? null : value;
+    }
+
     /// <summary>Builds the application, lets <paramref name="map"/> add its middleware and endpoints, and starts it.</summary>
     public static async Task<WebApplication> StartAsync(this WebApplicationBuilder builder, Action<WebApplication>? map = null)
     {

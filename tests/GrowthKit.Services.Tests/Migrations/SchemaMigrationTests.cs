@@ -31,12 +31,12 @@ public sealed class SchemaMigrationTests(TestServers servers)
         var refused = await Assert.ThrowsAsync<SchemaNotMigratedException>(() => ProductionScoring(database).StartAsync(Map));
         Assert.Contains("db-apply", refused.Message);
         Assert.Contains("'scoring'", refused.Message);
-        Assert.Null(await Scalar(database, "select to_regclass('scoring.lead_scores')::text"));
-        Assert.Null(await Scalar(database, "select to_regclass('scoring.mt_events')::text"));
+        Assert.Null(await ServiceHost.ScalarAsync(database, "select to_regclass('scoring.lead_scores')::text"));
+        Assert.Null(await ServiceHost.ScalarAsync(database, "select to_regclass('scoring.mt_events')::text"));
 
-        Assert.Equal(0, await DbApplyAsync(ProductionScoring(database)));
-        Assert.NotNull(await Scalar(database, "select to_regclass('scoring.lead_scores')::text"));
-        Assert.NotNull(await Scalar(database, "select to_regclass('scoring.usage')::text"));
+        Assert.Equal(0, await ProductionScoring(database).DbApplyAsync());
+        Assert.NotNull(await ServiceHost.ScalarAsync(database, "select to_regclass('scoring.lead_scores')::text"));
+        Assert.NotNull(await ServiceHost.ScalarAsync(database, "select to_regclass('scoring.usage')::text"));
 
         var app = await ProductionScoring(database).StartAsync(Map);
         try
@@ -58,7 +58,7 @@ public sealed class SchemaMigrationTests(TestServers servers)
     public async Task Running_db_apply_twice_changes_nothing()
     {
         var database = await servers.CreateDatabaseAsync("migrate");
-        Assert.Equal(0, await DbApplyAsync(ProductionScoring(database)));
+        Assert.Equal(0, await ProductionScoring(database).DbApplyAsync());
         var first = await CatalogAsync(database);
 
         var app = ProductionScoring(database).Build();
@@ -89,10 +89,10 @@ public sealed class SchemaMigrationTests(TestServers servers)
             await insert.ExecuteNonQueryAsync();
         }
 
-        Assert.Equal(0, await DbApplyAsync(ProductionScoring(database)));
-        Assert.Equal(1L, await Scalar(database, "select count(*) from scoring.leads"));
-        Assert.StartsWith("growthkit-ddl:", (string?)await Scalar(database, "select obj_description('scoring.leads'::regclass, 'pg_class')"));
-        Assert.NotNull(await Scalar(database, "select to_regclass('scoring.win_calibrations')::text"));
+        Assert.Equal(0, await ProductionScoring(database).DbApplyAsync());
+        Assert.Equal(1L, await ServiceHost.ScalarAsync(database, "select count(*) from scoring.leads"));
+        Assert.StartsWith("growthkit-ddl:", (string?)await ServiceHost.ScalarAsync(database, "select obj_description('scoring.leads'::regclass, 'pg_class')"));
+        Assert.NotNull(await ServiceHost.ScalarAsync(database, "select to_regclass('scoring.win_calibrations')::text"));
         var app = await ProductionScoring(database).StartAsync(Map);
         await app.StopAndDisposeAsync();
     }
@@ -103,11 +103,11 @@ public sealed class SchemaMigrationTests(TestServers servers)
         var database = await servers.CreateDatabaseAsync("migrate");
         await Assert.ThrowsAsync<SchemaNotMigratedException>(() => ProductionIntegrations(database).StartAsync(MapIntegrations));
 
-        Assert.Equal(0, await DbApplyAsync(ProductionIntegrations(database)));
+        Assert.Equal(0, await ProductionIntegrations(database).DbApplyAsync());
         foreach (var table in new[] { "integrations.imports", "integrations.import_chunks", "integrations.webhooks", "integrations.webhook_deliveries",
                      "integrations.data_protection_keys" })
         {
-            Assert.NotNull(await Scalar(database, $"select to_regclass('{table}')::text"));
+            Assert.NotNull(await ServiceHost.ScalarAsync(database, $"select to_regclass('{table}')::text"));
         }
         var app = await ProductionIntegrations(database).StartAsync(MapIntegrations);
         try
@@ -133,17 +133,23 @@ public sealed class SchemaMigrationTests(TestServers servers)
         Assert.Equal(applies, builder.ApplyOnStartup());
     }
 
+    [Fact]
+    public void The_throwaway_settings_of_db_apply_name_the_platform_layers_own_keys()
+    {
+        // ServiceDefaults names these by value (it comes before the platform projects): they must stay the keys the layers read.
+        Assert.Equal($"ConnectionStrings:{GrowthKit.Platform.Messaging.Messaging.ConnectionName}", SchemaMigrations.BrokerConnectionKey);
+        Assert.Equal(GrowthKit.Platform.Persistence.Audit.AuditSigner.ConfigurationKey, SchemaMigrations.AuditSigningKey);
+        Assert.Equal(EventStore.ConnectionName, Database.ConnectionName);
+    }
+
     private WebApplicationBuilder ProductionScoring(string database)
     {
-        var builder = ServiceHost.CreateBuilder(servers, database);
-        builder.Configuration[SchemaMigrations.ApplyOnStartupKey] = "false";
-        return builder.AddScoringService();
+        return ServiceHost.CreateProductionBuilder(servers, database).AddScoringService();
     }
 
     private WebApplicationBuilder ProductionIntegrations(string database)
     {
-        var builder = ServiceHost.CreateBuilder(servers, database);
-        builder.Configuration[SchemaMigrations.ApplyOnStartupKey] = "false";
+        var builder = ServiceHost.CreateProductionBuilder(servers, database);
         builder.Configuration["GrowthKit:DataProtectionKey"] = "migration-test-data-protection-secret-0123456789";
         return builder.AddIntegrationsService();
     }
@@ -152,24 +158,9 @@ public sealed class SchemaMigrationTests(TestServers servers)
 
     private static void MapIntegrations(WebApplication app) => app.MapIntegrationsService();
 
-    private static async Task<int> DbApplyAsync(WebApplicationBuilder builder)
-    {
-        await using var app = builder.Build();
-        return await app.RunOrApplySchemaAsync([SchemaMigrations.ApplyCommand]);
-    }
-
-    private static async Task<object?> Scalar(string database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        var value = await command.ExecuteScalarAsync();
-        return value is DBNull ? null : value;
-    }
-
     /// <summary>Every column, index, function and table comment of the service's schema.</summary>
     private static async Task<string> CatalogAsync(string database) =>
-        (string)(await Scalar(database, """
+        (string)(await ServiceHost.ScalarAsync(database, """
             select string_agg(line, E'\n' order by line) from (
               select format('column %s.%s %s %s', table_name, column_name, data_type, is_nullable) as line
                 from information_schema.columns where table_schema = 'scoring'

@@ -111,7 +111,7 @@ public sealed class MartenTablesTests(TestServers servers)
         try
         {
             await AssertColumnsAsync(database, "leads", LeadsMartenTables.Columns);
-            Assert.Equal("leads.mt_events_sequence", await ScalarAsync(database,
+            Assert.Equal("leads.mt_events_sequence", await ServiceHost.ScalarAsync(database,
                 $"select to_regclass('leads.{LeadsMartenTables.EventSequence}')::text"));
 
             var store = app.Services.GetRequiredService<IDocumentStore>();
@@ -146,17 +146,13 @@ public sealed class MartenTablesTests(TestServers servers)
     /// <summary>The service's schema made by its own <c>db-apply</c>, and the service built (not started) on it, as outside development.</summary>
     private async Task<WebApplication> MigratedAsync(string database, Action<WebApplicationBuilder> addService)
     {
-        await using (var migration = Production(database, addService).Build())
-        {
-            Assert.Equal(0, await migration.RunOrApplySchemaAsync([SchemaMigrations.ApplyCommand]));
-        }
+        Assert.Equal(0, await Production(database, addService).DbApplyAsync());
         return Production(database, addService).Build();
     }
 
     private WebApplicationBuilder Production(string database, Action<WebApplicationBuilder> addService)
     {
-        var builder = ServiceHost.CreateBuilder(servers, database);
-        builder.Configuration[SchemaMigrations.ApplyOnStartupKey] = "false";
+        var builder = ServiceHost.CreateProductionBuilder(servers, database);
         builder.AddServiceDefaults();
         addService(builder);
         return builder;
@@ -181,15 +177,6 @@ public sealed class MartenTablesTests(TestServers servers)
         while (await reader.ReadAsync()) found.Add(reader.IsDBNull(0) ? "(missing)" : reader.GetString(0));
         Assert.Equal(expected.Select(c => $"{c.Table}.{c.Column} {c.Type}"),
             expected.Zip(found, (c, type) => $"{c.Table}.{c.Column} {type}"));
-    }
-
-    private static async Task<object?> ScalarAsync(string database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        var value = await command.ExecuteScalarAsync();
-        return value is DBNull ? null : value;
     }
 
     private static LeadSnapshotRecorded Snapshot(Guid tenant, string externalId, int snapshot, DateTimeOffset at)
